@@ -1,0 +1,3 @@
+from dailypapers.cli.main import main
+
+main()

@@ -1,0 +1,41 @@
+"""Entry point of the `dailypapers` command; subcommands live in sibling modules."""
+
+from __future__ import annotations
+
+import typer
+
+from dailypapers import __version__
+from dailypapers.cli import db_cmd, import_cmd, ingest_cmd, serve_cmd, user_cmd
+
+app = typer.Typer(
+    name="dailypapers",
+    help="dailypapers: a self-hostable daily feed, search and digests for arXiv papers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db_cmd.app, name="db")
+app.add_typer(ingest_cmd.app, name="ingest")
+app.add_typer(user_cmd.app, name="user")
+app.add_typer(import_cmd.demo_app, name="demo")
+app.command("import")(import_cmd.import_command)
+app.command("serve")(serve_cmd.serve)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dailypapers {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Configuration comes from DAILYPAPERS_* environment variables (see the README)."""
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Getting papers in: file imports and the arXiv clients (API, OAI-PMH, daily listing)."""

@@ -1,0 +1,74 @@
+"""One settings object, read from ``DAILYPAPERS_*`` environment variables.
+
+Only entry points (the CLI and the web app factory) construct :class:`Settings`;
+everything below them receives the values it needs as arguments.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("dailypapers", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Configuration of a dailypapers installation."""
+
+    model_config = SettingsConfigDict(env_prefix="DAILYPAPERS_", extra="ignore")
+
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        description="Where the SQLite database, locks and harvest state live.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default sqlite:///$DATA_DIR/dailypapers.db. "
+        "Use postgresql+psycopg://user:pass@host/db for PostgreSQL.",
+    )
+    arxiv_api_url: str = Field(
+        default="https://export.arxiv.org/api/query",
+        description="arXiv API (Atom) endpoint, used to fetch papers by id.",
+    )
+    arxiv_oai_url: str = Field(
+        default="https://oaipmh.arxiv.org/oai",
+        description="arXiv OAI-PMH endpoint, used for bulk harvests by set and date.",
+    )
+    arxiv_listing_url: str = Field(
+        default="https://rss.arxiv.org/rss",
+        description="Base of arXiv's daily listing feeds (RSS), one per category.",
+    )
+    arxiv_delay_seconds: float = Field(
+        default=3.0,
+        ge=0,
+        description="Minimum pause between two requests to arXiv, across processes.",
+    )
+    arxiv_timeout_seconds: float = Field(default=30.0, gt=0, description="Per-request timeout.")
+    arxiv_max_attempts: int = Field(
+        default=5, ge=1, description="Attempts per request before giving up."
+    )
+    arxiv_max_backoff_seconds: float = Field(
+        default=300.0,
+        ge=0,
+        description="Longest wait honoured for Retry-After or backoff.",
+    )
+    import_batch_size: int = Field(
+        default=2000, ge=1, description="Papers per transaction when importing."
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to SQLite inside the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'dailypapers.db'}"
+
+    def ensure_data_dir(self) -> Path:
+        """Create the data directory if needed and return it."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.data_dir

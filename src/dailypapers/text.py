@@ -1,0 +1,41 @@
+"""Whitespace and control-character normalisation for text that comes from the internet.
+
+The text is kept as its source wrote it (LaTeX included); escaping happens when it is
+rendered. Here we only make it tidy and storable: PostgreSQL rejects NUL characters, and
+stray control characters break terminals, feeds and e-mail.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"[ \t\r\n\u00a0\u2028\u2029]+")
+# In hard-wrapped arXiv text a paragraph starts on an indented line or after a blank one.
+_WRAPPED_PARAGRAPH = re.compile(r"\n\s*\n|\n(?=[ \t]+\S)")
+
+
+def strip_controls(text: str) -> str:
+    """Remove control characters other than tab, newline and carriage return."""
+    return _CONTROL.sub("", text)
+
+
+def normalize_line(text: str | None) -> str:
+    """Collapse all whitespace (line breaks included) to single spaces."""
+    if not text:
+        return ""
+    return _SPACES.sub(" ", strip_controls(text)).strip()
+
+
+def normalize_abstract(text: str | None, *, hard_wrapped: bool = False) -> str:
+    """Tidy an abstract, keeping paragraph breaks as single newlines.
+
+    ``hard_wrapped`` text (arXiv's API and OAI-PMH) breaks lines inside paragraphs, so a
+    lone newline there is a space; in already-unwrapped text every newline is a paragraph.
+    """
+    if not text:
+        return ""
+    text = strip_controls(text).replace("\r\n", "\n").replace("\r", "\n")
+    splitter = _WRAPPED_PARAGRAPH if hard_wrapped else re.compile(r"\n+")
+    paragraphs = (normalize_line(part) for part in splitter.split(text))
+    return "\n".join(p for p in paragraphs if p)
