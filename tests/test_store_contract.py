@@ -49,8 +49,14 @@ def test_insert_then_same_record_is_unchanged(store: PaperStore) -> None:
 
 def test_newer_version_updates_and_keeps_community_data(store: PaperStore) -> None:
     store.upsert_papers(
-        [record(version=1, github_url="https://github.com/a/b", upvotes=7,
-                daily_day=date(2024, 1, 3))]
+        [
+            record(
+                version=1,
+                github_url="https://github.com/a/b",
+                upvotes=7,
+                daily_day=date(2024, 1, 3),
+            )
+        ]
     )
     result = store.upsert_papers([record(version=2, title="Attention v2", comments="10 pages")])
     assert (result.updated, result.daily_added) == (1, 0)
@@ -88,8 +94,9 @@ def test_last_record_of_a_paper_in_one_batch_wins(store: PaperStore) -> None:
 
 def test_daily_entries_are_added_once(store: PaperStore) -> None:
     day = date(2026, 2, 3)
-    result = store.upsert_papers([record(daily_day=day), record("2401.01235", daily_day=day,
-                                                                upvotes=5)])
+    result = store.upsert_papers(
+        [record(daily_day=day), record("2401.01235", daily_day=day, upvotes=5)]
+    )
     assert result.daily_added == 2
     again = store.upsert_papers([record(daily_day=date(2026, 2, 4))])
     assert again.daily_added == 0
@@ -126,8 +133,9 @@ def test_harvest_pages_and_token_are_saved_together(store: PaperStore) -> None:
     assert state is not None
     assert (state.resumption_token, state.pages, state.records) == ("tok1", 1, 1)
     assert state.completed_at is None
-    store.save_harvest_page("k", [record("2401.01235")], resumption_token=None,
-                            complete_list_size=None)
+    store.save_harvest_page(
+        "k", [record("2401.01235")], resumption_token=None, complete_list_size=None
+    )
     state = store.harvest_state("k")
     assert state is not None and state.completed_at is not None
     assert (state.pages, state.records, state.complete_list_size) == (2, 2, 3)
@@ -136,8 +144,7 @@ def test_harvest_pages_and_token_are_saved_together(store: PaperStore) -> None:
 def test_a_failed_harvest_page_writes_nothing(store: PaperStore) -> None:
     bad = record("2401.01235", title=None)  # violates NOT NULL in the middle of the page
     with pytest.raises(Exception):  # noqa: B017 - the engine's own integrity error
-        store.save_harvest_page("k", [record(), bad], resumption_token="t",
-                                complete_list_size=None)
+        store.save_harvest_page("k", [record(), bad], resumption_token="t", complete_list_size=None)
     assert store.count_papers() == 0
     assert store.harvest_state("k") is None
 
