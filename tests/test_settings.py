@@ -1,0 +1,35 @@
+"""Settings: every DAILYPAPERS_* variable is documented in the README, and parsing is strict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import ROOT
+
+from dailypapers.settings import Settings
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    missing = [
+        f"DAILYPAPERS_{name.upper()}"
+        for name in Settings.model_fields
+        if f"`DAILYPAPERS_{name.upper()}`" not in readme
+    ]
+    assert missing == []
+
+
+def test_defaults_put_sqlite_in_the_data_dir(monkeypatch: pytest.MonkeyPatch,
+                                             tmp_path: Path) -> None:
+    monkeypatch.delenv("DAILYPAPERS_DATABASE_URL", raising=False)
+    monkeypatch.setenv("DAILYPAPERS_DATA_DIR", str(tmp_path))
+    settings = Settings()
+    assert settings.resolved_database_url == f"sqlite:///{tmp_path / 'dailypapers.db'}"
+    assert settings.arxiv_delay_seconds == 3.0
+
+
+def test_invalid_values_are_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DAILYPAPERS_ARXIV_MAX_ATTEMPTS", "0")
+    with pytest.raises(ValueError, match="arxiv_max_attempts"):
+        Settings()
