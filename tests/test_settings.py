@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
 
 from dailypapers.settings import Settings
+from helpers import ROOT
 
 
 def test_every_setting_is_documented_in_the_readme() -> None:
@@ -20,8 +20,9 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     assert missing == []
 
 
-def test_defaults_put_sqlite_in_the_data_dir(monkeypatch: pytest.MonkeyPatch,
-                                             tmp_path: Path) -> None:
+def test_defaults_put_sqlite_in_the_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.delenv("DAILYPAPERS_DATABASE_URL", raising=False)
     monkeypatch.setenv("DAILYPAPERS_DATA_DIR", str(tmp_path))
     settings = Settings()
