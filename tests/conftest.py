@@ -13,10 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
+from pytest_httpserver import HTTPServer
 
 from dailypapers.settings import Settings
 from dailypapers.store import PaperStore, open_store
+from dailypapers.web.app import create_app
 from helpers import new_database_url, pg_url, skip_or_fail
+from servers import LiveServer, SmtpSink
 
 
 @pytest.fixture(scope="session")
@@ -74,3 +78,47 @@ def settings(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:
         if key.startswith("DAILYPAPERS_"):
             monkeypatch.setenv(key, value)
     return Settings()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def site_env(env: dict[str, str], smtp: SmtpSink, httpserver: HTTPServer) -> dict[str, str]:
+    """Environment for a full site: real SMTP sink, local arXiv server, fast test settings."""
+    return env | {
+        "DAILYPAPERS_SMTP_URL": smtp.url,
+        "DAILYPAPERS_ARXIV_API_URL": httpserver.url_for("/api/query"),
+        "DAILYPAPERS_SECRET_KEY": "test-secret-key",
+        "DAILYPAPERS_MAIL_FROM": "Daily Papers <papers@example.org>",
+    }
+
+
+@pytest.fixture
+def site_settings(site_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:
+    for key, value in site_env.items():
+        if key.startswith("DAILYPAPERS_"):
+            monkeypatch.setenv(key, value)
+    return Settings()
+
+
+@pytest.fixture
+def client(store: PaperStore, site_settings: Settings) -> Iterator[TestClient]:
+    """The app in-process, on the test store, talking to the real SMTP sink."""
+    with TestClient(create_app(site_settings, store)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def live(store: PaperStore, site_settings: Settings) -> Iterator[LiveServer]:
+    """The app on a real loopback port (base URL set to it, for links in mail)."""
+    server = LiveServer(None)
+    site_settings.base_url = server.url
+    server.server.config.app = create_app(site_settings, store)
+    server.start()
+    yield server
+    server.stop()

@@ -119,3 +119,45 @@ def content_digest(url: str) -> tuple[int, str]:
     digest.update(repr(daily).encode())
     store.close()
     return count, digest.hexdigest()
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token of the first form in a page."""
+    import re
+
+    match = re.search(r'name="csrf_token" value="([0-9a-f]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def sign_up_and_verify(
+    client: Any, smtp: Any, email: str, username: str, password: str = "correct horse battery"
+) -> None:
+    """Sign up through the form and follow the confirmation link from the real mail."""
+    from servers import link_in
+
+    page = client.get("/signup")
+    response = client.post(
+        "/signup",
+        data={
+            "email": email,
+            "username": username,
+            "password": password,
+            "csrf_token": csrf_from(page.text),
+        },
+    )
+    assert response.status_code == 200, response.text
+    link = link_in(smtp.wait_for(email)[-1], "/verify")
+    confirmed = client.get(
+        link.split("127.0.0.1:8000", 1)[-1] if "127.0.0.1:8000" in link else link
+    )
+    assert confirmed.status_code == 200 and "Address confirmed" in confirmed.text
+
+
+def log_in(client: Any, email: str, password: str = "correct horse battery") -> Any:
+    page = client.get("/login")
+    return client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": csrf_from(page.text)},
+        follow_redirects=False,
+    )

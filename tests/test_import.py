@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from dailypapers.ingest.importer import UnreadableFile, import_file
-from dailypapers.store import PaperStore, open_store
+from dailypapers.store import FeedQuery, FeedRepo, PaperStore, open_store
 from helpers import FIXTURES, run_cli
 
 
@@ -54,7 +54,8 @@ def test_jsonl_with_daily_fields_creates_entries_and_upvotes(
     assert paper is not None
     assert (paper.upvotes, paper.github_url) == (42, "https://github.com/x/y")
     assert paper.published == datetime(2026, 2, 3)
-    assert [i.paper.arxiv_id for i in store.daily_items(date(2026, 2, 4), date(2026, 2, 4))] == [
+    day = date(2026, 2, 4)
+    assert [i.paper.arxiv_id for i in FeedRepo(store.db).items(FeedQuery(day, day))] == [
         "2602.00001"
     ]
 

@@ -9,7 +9,7 @@ from pytest_httpserver import HTTPServer
 
 from dailypapers.ingest.listing import parse_listing
 from dailypapers.ingest.xmlfeed import MalformedFeed
-from dailypapers.store import open_store
+from dailypapers.store import FeedQuery, FeedRepo, open_store
 from helpers import FIXTURES, run_cli
 
 ARXIV = FIXTURES / "arxiv"
@@ -46,7 +46,8 @@ def test_listing_creates_todays_daily_entries_once(
     assert result.returncode == 0, result.stderr
     assert "listing of 2026-11-25: 2 new papers, 2 inserted, 2 added" in result.stderr
     store = open_store(db_url)
-    items = store.daily_items(date(2026, 11, 25), date(2026, 11, 25))
+    day = date(2026, 11, 25)
+    items = FeedRepo(store.db).items(FeedQuery(day, day))
     assert sorted(i.paper.arxiv_id for i in items) == ["2611.20001", "2611.20003"]
     assert all(i.entry.submitted_by_id is None for i in items)
     store.close()

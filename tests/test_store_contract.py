@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 
 from dailypapers.models import Base
 from dailypapers.records import PaperRecord
-from dailypapers.store import DuplicateUser, PaperStore
+from dailypapers.store import DuplicateUser, FeedQuery, FeedRepo, PaperStore
 
 
 def record(arxiv_id: str = "2401.01234", **fields: object) -> PaperRecord:
@@ -100,8 +100,9 @@ def test_daily_entries_are_added_once(store: PaperStore) -> None:
     assert result.daily_added == 2
     again = store.upsert_papers([record(daily_day=date(2026, 2, 4))])
     assert again.daily_added == 0
-    assert store.latest_daily_day() == day
-    items = store.daily_items(day, day)
+    feeds = FeedRepo(store.db)
+    assert feeds.latest_day() == day
+    items = feeds.items(FeedQuery(day, day))
     assert [i.paper.arxiv_id for i in items] == ["2401.01235", "2401.01234"]  # by upvotes
 
 

@@ -6,6 +6,7 @@ everything below them receives the values it needs as arguments.
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import platformdirs
@@ -57,6 +58,35 @@ class Settings(BaseSettings):
         ge=0,
         description="Longest wait honoured for Retry-After or backoff.",
     )
+    secret_key: str | None = Field(
+        default=None,
+        description="Signs sessions, CSRF and e-mail links. Default: a random key kept in "
+        "$DATA_DIR/secret_key. Set it explicitly when several machines serve one site.",
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public URL of the site, used in e-mail links and feeds; https:// "
+        "makes cookies Secure.",
+    )
+    site_name: str = Field(default="dailypapers", description="Name shown on pages and mail.")
+    smtp_url: str | None = Field(
+        default=None,
+        description="smtp://host:25, smtp+starttls://user:pass@host:587 or smtps://…:465; "
+        "unset prints mail to the console.",
+    )
+    mail_from: str = Field(
+        default="dailypapers <noreply@localhost>", description="Sender of every e-mail."
+    )
+    session_days: int = Field(default=30, ge=1, description="How long a log-in lasts.")
+    submissions_per_day: int = Field(
+        default=10, ge=0, description="Papers one user may submit to the daily feed per day."
+    )
+    login_attempts_per_15min: int = Field(
+        default=10, ge=1, description="Log-in attempts per address and per client per 15 min."
+    )
+    signups_per_hour: int = Field(
+        default=5, ge=1, description="Sign-ups and reset requests per client per hour."
+    )
     import_batch_size: int = Field(
         default=2000, ge=1, description="Papers per transaction when importing."
     )
@@ -67,6 +97,20 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'dailypapers.db'}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, or one generated once and kept in the data directory."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.ensure_data_dir() / "secret_key"
+        if not path.exists():
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(48))
+        return path.read_text().strip()
 
     def ensure_data_dir(self) -> Path:
         """Create the data directory if needed and return it."""

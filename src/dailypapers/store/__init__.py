@@ -1,11 +1,15 @@
 """Storage: one interface (:class:`PaperStore`), an SQLite and a PostgreSQL implementation."""
 
-from dailypapers.store.base import (
-    DailyItem,
-    DuplicateUser,
-    PaperStore,
-    UpsertResult,
-)
+from dailypapers.store.base import DuplicateUser, PaperStore, UpsertResult
 from dailypapers.store.factory import open_store
+from dailypapers.store.feeds import FeedItem, FeedQuery, FeedRepo
 
-__all__ = ["DailyItem", "DuplicateUser", "PaperStore", "UpsertResult", "open_store"]
+__all__ = [
+    "DuplicateUser",
+    "FeedItem",
+    "FeedQuery",
+    "FeedRepo",
+    "PaperStore",
+    "UpsertResult",
+    "open_store",
+]

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime, time
 from typing import Any, cast
 
 from sqlalchemy import Connection, Insert, Table, bindparam, func, insert, select, update
@@ -22,6 +22,7 @@ from dailypapers.db import Database, upgrade
 from dailypapers.models import DailyEntry, HarvestState, Paper, User, utcnow
 from dailypapers.records import PaperRecord
 from dailypapers.store.merge import MERGEABLE, Outcome, merge_paper, new_paper_values
+from dailypapers.store.sql import insert_ignoring
 
 PAPERS = cast(Table, Paper.__table__)
 DAILY = cast(Table, DailyEntry.__table__)
@@ -46,12 +47,6 @@ class UpsertResult:
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.daily_added += other.daily_added
-
-
-@dataclass(frozen=True)
-class DailyItem:
-    paper: Paper
-    entry: DailyEntry
 
 
 class PaperStore:
@@ -85,7 +80,7 @@ class PaperStore:
         """Serialise writers across processes (SQLite's BEGIN IMMEDIATE already does)."""
 
     def _insert_ignoring_conflicts(self, table: Any, index_elements: list[str]) -> Insert:
-        raise NotImplementedError
+        return insert_ignoring(self.db.dialect, table, index_elements)
 
     def integrity_check(self) -> list[str]:
         """Problems found by the engine's own consistency check; empty when healthy."""
@@ -168,7 +163,8 @@ class PaperStore:
                 "paper_id": paper_ids[r.arxiv_id],
                 "day": r.daily_day,
                 "submitted_by_id": None,
-                "submitted_at": utcnow(),
+                # Entries a source brings in count as submitted when their day began.
+                "submitted_at": datetime.combine(r.daily_day, time.min),
             }
             for r in records
             if r.daily_day is not None
@@ -191,6 +187,24 @@ class PaperStore:
         with self.session() as s:
             return s.scalars(select(Paper).where(Paper.arxiv_id == arxiv_id)).one_or_none()
 
+    def get_paper_by_id(self, paper_id: int) -> Paper | None:
+        with self.session() as s:
+            return s.get(Paper, paper_id)
+
+    def search_titles(self, query: str, limit: int = 20) -> list[Paper]:
+        """Papers whose title contains every word of ``query`` (a stopgap until hybrid search)."""
+        words = [w for w in query.split() if w][:10]
+        if not words:
+            return []
+        stmt = select(Paper)
+        for word in words:
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            stmt = stmt.where(Paper.title.ilike(f"%{escaped}%", escape="\\"))
+        with self.session() as s:
+            return list(
+                s.scalars(stmt.order_by(Paper.upvotes.desc(), Paper.id.desc()).limit(limit))
+            )
+
     def count_papers(self) -> int:
         with self.db.reader.connect() as conn:
             return int(conn.scalar(select(func.count()).select_from(PAPERS)) or 0)
@@ -211,26 +225,6 @@ class PaperStore:
             last_id = batch[-1].id
 
     # -- daily feed ------------------------------------------------------------------------
-    def latest_daily_day(self) -> date | None:
-        with self.db.reader.connect() as conn:
-            day: date | None = conn.scalar(select(func.max(DAILY.c.day)))
-            return day
-
-    def daily_items(
-        self, start: date, end: date, *, limit: int = 100, offset: int = 0
-    ) -> list[DailyItem]:
-        """Daily entries with ``start <= day <= end``, most upvoted first."""
-        with self.session() as s:
-            rows = s.execute(
-                select(Paper, DailyEntry)
-                .join(DailyEntry, DailyEntry.paper_id == Paper.id)
-                .where(DailyEntry.day >= start, DailyEntry.day <= end)
-                .order_by(Paper.upvotes.desc(), DailyEntry.submitted_at.desc(), Paper.id)
-                .limit(limit)
-                .offset(offset)
-            ).all()
-        return [DailyItem(paper, entry) for paper, entry in rows]
-
     def count_daily_entries(self) -> int:
         with self.db.reader.connect() as conn:
             return int(conn.scalar(select(func.count()).select_from(DAILY)) or 0)

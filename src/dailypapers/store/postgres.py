@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Connection, Insert, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import Connection, text
 
 from dailypapers.store.base import PaperStore
 
@@ -18,9 +15,6 @@ class PostgresStore(PaperStore):
 
     def _lock_writers(self, conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PAPER_WRITER_LOCK})
-
-    def _insert_ignoring_conflicts(self, table: Any, index_elements: list[str]) -> Insert:
-        return pg_insert(table).on_conflict_do_nothing(index_elements=index_elements)
 
     def integrity_check(self) -> list[str]:
         # PostgreSQL enforces constraints itself; check the invariants it cannot express.

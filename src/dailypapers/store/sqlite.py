@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Insert, text
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import text
 
 from dailypapers.store.base import PaperStore
 
 
 class SQLiteStore(PaperStore):
     """Writers queue on SQLite's own lock (``BEGIN IMMEDIATE`` plus a busy timeout)."""
-
-    def _insert_ignoring_conflicts(self, table: Any, index_elements: list[str]) -> Insert:
-        return sqlite_insert(table).on_conflict_do_nothing(index_elements=index_elements)
 
     def integrity_check(self) -> list[str]:
         with self.db.reader.connect() as conn:

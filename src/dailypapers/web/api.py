@@ -1,40 +1,91 @@
-"""The JSON API (Hugging Face Daily Papers compatible)."""
+"""The read-only JSON API, compatible with Hugging Face's Daily Papers API."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
 from dailypapers.arxiv_ids import InvalidArxivId, parse_arxiv_id
-from dailypapers.web.deps import StoreDep
-from dailypapers.web.serialize import daily_json, paper_json
+from dailypapers.store import FeedQuery
+from dailypapers.web.deps import ServicesDep
+from dailypapers.web.periods import BadPeriod, Period, day_period, parse_period
+from dailypapers.web.serialize import daily_json, paper_json, search_json
+from dailypapers.web.services import Services
+from dailypapers.web.trending import trending_items
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/api", tags=["read"])
+Text = Annotated[str | None, Query(max_length=40)]
+
+
+def _period(
+    services: Services, date: str | None, week: str | None, month: str | None
+) -> Period | None:
+    given = [
+        (kind, value) for kind, value in (("date", date), ("week", week), ("month", month)) if value
+    ]
+    if len(given) > 1:
+        raise HTTPException(400, "Give at most one of date, week and month.")
+    if given:
+        kind, value = given[0]
+        try:
+            return parse_period(kind, value)  # type: ignore[arg-type]
+        except BadPeriod as exc:
+            raise HTTPException(400, str(exc)) from exc
+    latest = services.feeds.latest_day()
+    return day_period(latest) if latest else None
 
 
 @router.get("/daily_papers")
 def daily_papers(
-    store: StoreDep,
-    day: date | None = Query(None, alias="date"),
-    p: int = Query(0, ge=0, le=10_000),
-    limit: int = Query(50, ge=1, le=100),
+    services: ServicesDep,
+    date: Text = None,
+    week: Text = None,
+    month: Text = None,
+    submitter: Annotated[str | None, Query(max_length=40)] = None,
+    sort: Literal["publishedAt", "trending", "upvotes"] = "upvotes",
+    p: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> list[dict[str, Any]]:
-    """The daily feed of ``date`` (default: the latest day with papers)."""
-    day = day or store.latest_daily_day()
-    if day is None:
+    """Papers on the daily feed of a date, ISO week or month (default: the latest day)."""
+    if sort == "trending" and not (date or week or month):
+        ranked = trending_items(services.feeds, limit, p * limit)
+        return [daily_json(item) for item, _ in ranked]
+    period = _period(services, date, week, month)
+    if period is None:
         return []
-    return [daily_json(item) for item in store.daily_items(day, day, limit=limit, offset=p * limit)]
+    query = FeedQuery(
+        period.start,
+        period.end,
+        sort="newest" if sort == "publishedAt" else "upvotes",
+        submitter=submitter,
+        limit=limit,
+        offset=p * limit,
+    )
+    return [daily_json(item) for item in services.feeds.items(query)]
+
+
+@router.get("/papers/search")
+def search_papers(
+    services: ServicesDep,
+    q: Annotated[str, Query(max_length=10_000)] = "",
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> list[dict[str, Any]]:
+    """Papers matching ``q`` (title words for now; hybrid search replaces this)."""
+    return [search_json(paper) for paper in services.store.search_titles(q, limit)]
 
 
 @router.get("/papers/{arxiv_id:path}")
-def paper(arxiv_id: str, store: StoreDep) -> dict[str, Any]:
+def paper(arxiv_id: str, services: ServicesDep) -> dict[str, Any]:
+    """One paper by arXiv id (any accepted form); 404 when it is not here."""
     try:
         parsed = parse_arxiv_id(arxiv_id)
     except InvalidArxivId as exc:
         raise HTTPException(400, str(exc)) from exc
-    found = store.get_paper(parsed.id)
+    found = services.store.get_paper(parsed.id)
     if found is None:
         raise HTTPException(404, f"paper {parsed.id} not found")
-    return paper_json(found)
+    item = services.feeds.entry_for(found.id)
+    if item is None:
+        return paper_json(found)
+    return paper_json(found, item.entry, item.submitter)

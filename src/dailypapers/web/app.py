@@ -7,28 +7,75 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
-from fastapi.templating import Jinja2Templates
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dailypapers import __version__
+from dailypapers.community.service import Fetcher
+from dailypapers.mail import Mailer
 from dailypapers.settings import Settings
 from dailypapers.store import PaperStore, open_store
-from dailypapers.web import api, pages
+from dailypapers.web import api, api_write, feeds
+from dailypapers.web.pages import account, auth, feed, paper, search
+from dailypapers.web.render import render
+from dailypapers.web.security import SecurityHeaders
+from dailypapers.web.services import build_services
 
-TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
 
 
-def create_app(settings: Settings, store: PaperStore | None = None) -> FastAPI:
-    """Build the app on ``settings``; tests may hand in an already-open ``store``."""
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith(("/api/", "/feeds/"))
+
+
+def _error_response(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    if _is_api(request):
+        return JSONResponse({"error": message}, status_code=status, headers=headers)
+    return render(request, "error.html", {"status": status, "message": message}, status)
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    problems = []
+    for error in exc.errors()[:5]:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+        problems.append(f"{where}: {error.get('msg', 'invalid')}")
+    return "Invalid request — " + "; ".join(problems)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error_response(
+            request, exc.status_code, str(exc.detail), getattr(exc, "headers", None)
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        status = 422 if _is_api(request) else 400
+        return _error_response(request, status, _validation_message(exc))
+
+
+def create_app(
+    settings: Settings,
+    store: PaperStore | None = None,
+    *,
+    mailer: Mailer | None = None,
+    fetch: Fetcher | None = None,
+) -> FastAPI:
+    """Build the app on ``settings``; tests may hand in a store, a mailer and a fetcher."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
-        app.state.store = store or open_store(settings.resolved_database_url)
+        opened = store or open_store(settings.resolved_database_url)
+        app.state.services = build_services(settings, opened, mailer=mailer, fetch=fetch)
         yield
         if owned:
-            app.state.store.close()
+            opened.close()
 
     app = FastAPI(
         title="dailypapers",
@@ -36,18 +83,30 @@ def create_app(settings: Settings, store: PaperStore | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url="/api/docs",
         redoc_url=None,
+        description="Daily Papers: a Hugging Face–compatible read API, a token-"
+        "authenticated write API and Atom/RSS feeds.",
     )
-    app.state.settings = settings
-    app.state.templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
-    app.include_router(api.router)
-    app.include_router(pages.router)
+    app.add_middleware(SecurityHeaders, secure_cookies=settings.secure_cookies)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in (
+        api.router,
+        api_write.router,
+        feeds.router,
+        feed.router,
+        auth.router,
+        account.router,
+        search.router,
+        paper.router,
+    ):
+        app.include_router(router)
+    install_error_handlers(app)
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(
-            {"error": str(exc.detail)},
-            status_code=exc.status_code,
-            headers=getattr(exc, "headers", None),
-        )
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response((STATIC_DIR / "favicon.svg").read_bytes(), media_type="image/svg+xml")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> Response:
+        return Response("ok", media_type="text/plain")
 
     return app

@@ -1,16 +1,48 @@
-"""Typed request dependencies."""
+"""Typed request dependencies: the services, the signed-in user, CSRF checks."""
 
 from __future__ import annotations
 
 from typing import Annotated, cast
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 
+from dailypapers.models import User
 from dailypapers.store import PaperStore
+from dailypapers.web.security import CSRF_FIELD, SESSION_COOKIE, csrf_valid
+from dailypapers.web.services import Services
+
+
+def get_services(request: Request) -> Services:
+    return cast(Services, request.app.state.services)
 
 
 def get_store(request: Request) -> PaperStore:
-    return cast(PaperStore, request.app.state.store)
+    return get_services(request).store
 
 
+def current_user(request: Request) -> User | None:
+    """The user of the session cookie (cached for the request), or None."""
+    if hasattr(request.state, "user"):
+        return cast(User | None, request.state.user)
+    token = request.cookies.get(SESSION_COOKIE)
+    user = get_services(request).accounts.repo.session_user(token) if token else None
+    request.state.user = user
+    return user
+
+
+async def csrf_protect(request: Request) -> None:
+    """Every state-changing form carries the CSRF token; a missing or wrong one is refused."""
+    form = await request.form()
+    submitted = form.get(CSRF_FIELD)
+    if not csrf_valid(
+        request, get_services(request).secret, submitted if isinstance(submitted, str) else None
+    ):
+        raise HTTPException(
+            403, "The form expired or came from another site. Reload the page and try again."
+        )
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
 StoreDep = Annotated[PaperStore, Depends(get_store)]
+UserDep = Annotated[User | None, Depends(current_user)]
+Csrf = Depends(csrf_protect)

@@ -1,40 +1,84 @@
-"""Papers in the JSON shape of the Hugging Face Daily Papers API."""
+"""Papers in the JSON shapes of the Hugging Face Daily Papers API.
+
+Field names and nesting follow what `huggingface_hub` parses (PaperInfo, PaperAuthor, User),
+so its client works against this server unchanged.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from dailypapers.models import Paper
-from dailypapers.store import DailyItem
+from dailypapers.models import DailyEntry, Paper, User
+from dailypapers.store import FeedItem
 
 
 def iso(moment: datetime | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z") if moment else None
 
 
-def paper_json(paper: Paper, submitted_at: datetime | None = None) -> dict[str, Any]:
+def user_json(user: User | None) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    name = user.username or f"user{user.id}"
     return {
-        "id": paper.arxiv_id,
-        "authors": [{"name": name, "hidden": False} for name in paper.authors],
-        "publishedAt": iso(paper.published),
-        "submittedOnDailyAt": iso(submitted_at),
-        "title": paper.title,
-        "summary": paper.abstract,
-        "upvotes": paper.upvotes,
-        "githubRepo": paper.github_url,
-        "projectPage": paper.project_url,
-        "categories": paper.categories,
+        "_id": str(user.id),
+        "avatarUrl": None,
+        "fullname": user.display_name or name,
+        "name": name,
+        "user": name,
+        "type": "user",
+        "isPro": False,
     }
 
 
-def daily_json(item: DailyItem) -> dict[str, Any]:
+def paper_json(
+    paper: Paper, entry: DailyEntry | None = None, submitter: User | None = None
+) -> dict[str, Any]:
+    return {
+        "id": paper.arxiv_id,
+        "authors": [
+            {"_id": f"{paper.arxiv_id}:{i}", "name": name, "hidden": False}
+            for i, name in enumerate(paper.authors)
+        ],
+        "publishedAt": iso(paper.published),
+        "submittedOnDailyAt": iso(entry.submitted_at) if entry else None,
+        "submittedOnDailyBy": user_json(submitter),
+        "title": paper.title,
+        "summary": paper.abstract,
+        "upvotes": paper.upvotes,
+        "numComments": paper.num_comments,
+        "discussionId": paper.arxiv_id,
+        "githubRepo": paper.github_url,
+        "projectPage": paper.project_url,
+        "categories": paper.categories,
+        "withdrawn": paper.withdrawn,
+        "arxivUrl": paper.abs_url,
+        "pdfUrl": paper.pdf_url,
+    }
+
+
+def daily_json(item: FeedItem) -> dict[str, Any]:
+    """One entry of /api/daily_papers: the paper, plus who put it on the feed and when."""
     paper = item.paper
     return {
-        "paper": paper_json(paper, item.entry.submitted_at),
+        "paper": paper_json(paper, item.entry, item.submitter),
+        "publishedAt": iso(item.entry.submitted_at),
+        "title": paper.title,
+        "summary": paper.abstract,
+        "thumbnail": None,
+        "numComments": paper.num_comments,
+        "submittedBy": user_json(item.submitter),
+        "isAuthorParticipating": False,
+    }
+
+
+def search_json(paper: Paper) -> dict[str, Any]:
+    """One result of /api/papers/search, in the daily shape without a feed entry."""
+    return {
+        "paper": paper_json(paper),
         "publishedAt": iso(paper.published),
         "title": paper.title,
         "summary": paper.abstract,
-        "numComments": 0,
-        "submittedBy": None,
+        "numComments": paper.num_comments,
     }

@@ -1,0 +1,178 @@
+"""Account flows: sign up, verify, log in, reset a password.
+
+Answers never reveal whether an address is registered: signing up with a known address
+sends that address a "you already have an account" mail and shows the same page as a
+new sign-up; a reset request always says "if the address is registered, we sent a link".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from itsdangerous import BadData, URLSafeTimedSerializer
+
+from dailypapers.accounts.repo import AccountExists, AccountRepo
+from dailypapers.accounts.secrets import hash_password, password_problem, verify_password
+from dailypapers.mail import Mailer, render_email
+from dailypapers.models import User, utcnow
+
+log = logging.getLogger(__name__)
+
+VERIFY_HOURS = 48
+RESET_HOURS = 2
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{1,29}")
+
+
+class AccountError(ValueError):
+    """A problem to show the user, worded for them."""
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    base_url: str
+    site_name: str
+    mail_from: str
+    session_lifetime: timedelta
+
+
+def normalize_email(email: str) -> str:
+    cleaned = email.strip().lower()
+    if len(cleaned) > 254 or not _EMAIL.fullmatch(cleaned):
+        raise AccountError("Please enter a valid e-mail address.")
+    return cleaned
+
+
+def _fingerprint(password_hash: str | None) -> str:
+    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]
+
+
+class AccountService:
+    def __init__(self, repo: AccountRepo, mailer: Mailer, secret: str, site: SiteInfo) -> None:
+        self.repo = repo
+        self.mailer = mailer
+        self.site = site
+        self._signer = URLSafeTimedSerializer(secret)
+
+    # -- mail ------------------------------------------------------------------------------
+    def _mail(self, kind: str, to: str, context: dict[str, Any]) -> None:
+        message = render_email(
+            kind, {"site_name": self.site.site_name, **context}, to=to, sender=self.site.mail_from
+        )
+        try:
+            self.mailer.send(message)
+        except Exception:  # a mail outage must not turn a sign-up into a server error
+            log.exception("could not send %s mail to %s", kind, to)
+
+    def _link(self, path: str, token: str) -> str:
+        return f"{self.site.base_url.rstrip('/')}{path}?token={token}"
+
+    def send_verification(self, user: User) -> None:
+        token = self._signer.dumps({"uid": user.id, "email": user.email}, salt="verify")
+        self._mail(
+            "verify",
+            user.email,
+            {
+                "username": user.username,
+                "link": self._link("/verify", token),
+                "hours": VERIFY_HOURS,
+            },
+        )
+
+    # -- flows -----------------------------------------------------------------------------
+    def sign_up(self, *, email: str, username: str, password: str) -> None:
+        """Create an unverified account and mail a confirmation link."""
+        email = normalize_email(email)
+        if not _USERNAME.fullmatch(username):
+            raise AccountError(
+                "Usernames have 2–30 letters, digits, '-' or '_', starting with a letter or digit."
+            )
+        if problem := password_problem(password):
+            raise AccountError(problem)
+        if self.repo.by_email(email) is not None:
+            base = self.site.base_url.rstrip("/")
+            self._mail(
+                "already_registered",
+                email,
+                {"login_link": f"{base}/login", "reset_link": f"{base}/password-reset"},
+            )
+            return
+        if self.repo.by_username(username) is not None:
+            raise AccountError("That username is taken; please choose another.")
+        try:
+            user = self.repo.create_user(
+                email=email, username=username, password_hash=hash_password(password)
+            )
+        except AccountExists:
+            return  # a concurrent sign-up with the same address: same answer
+        self.send_verification(user)
+
+    def verify_email(self, token: str) -> User:
+        try:
+            data = self._signer.loads(token, salt="verify", max_age=VERIFY_HOURS * 3600)
+        except BadData as exc:
+            raise AccountError("This confirmation link is invalid or has expired.") from exc
+        user = self.repo.get(int(data["uid"]))
+        if user is None or user.email != data["email"]:
+            raise AccountError("This confirmation link is invalid or has expired.")
+        if user.email_verified_at is None:
+            self.repo.update_user(user.id, email_verified_at=utcnow())
+            user.email_verified_at = utcnow()
+        return user
+
+    def authenticate(self, *, email: str, password: str) -> User:
+        """The user with these credentials; raises with one message for every failure."""
+        wrong = AccountError("Wrong e-mail address or password.")
+        try:
+            email = normalize_email(email)
+        except AccountError:
+            raise wrong from None
+        user = self.repo.by_email(email)
+        if not verify_password(user.password_hash if user else None, password) or user is None:
+            raise wrong
+        if user.suspended_at is not None:
+            raise AccountError("This account is suspended.")
+        if user.email_verified_at is None:
+            self.send_verification(user)
+            raise AccountError("Please confirm your e-mail address first: we sent you a new link.")
+        return user
+
+    def start_session(self, user: User) -> str:
+        return self.repo.create_session(user.id, self.site.session_lifetime)
+
+    def request_password_reset(self, email: str) -> None:
+        try:
+            user = self.repo.by_email(normalize_email(email))
+        except AccountError:
+            return
+        if user is None or user.suspended_at is not None:
+            return
+        payload = {"uid": user.id, "fp": _fingerprint(user.password_hash)}
+        token = self._signer.dumps(payload, salt="reset")
+        link = self._link("/password-reset/confirm", token)
+        self._mail("password_reset", user.email, {"link": link, "hours": RESET_HOURS})
+
+    def check_reset_token(self, token: str) -> User:
+        invalid = AccountError("This reset link is invalid, used or expired.")
+        try:
+            data = self._signer.loads(token, salt="reset", max_age=RESET_HOURS * 3600)
+        except BadData as exc:
+            raise invalid from exc
+        user = self.repo.get(int(data["uid"]))
+        if user is None or _fingerprint(user.password_hash) != data["fp"]:
+            raise invalid
+        return user
+
+    def reset_password(self, token: str, new_password: str) -> User:
+        user = self.check_reset_token(token)
+        if problem := password_problem(new_password):
+            raise AccountError(problem)
+        self.repo.set_password(user.id, hash_password(new_password))
+        if user.email_verified_at is None:  # the mail reached them: the address works
+            self.repo.update_user(user.id, email_verified_at=utcnow())
+        return user

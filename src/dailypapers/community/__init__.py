@@ -1,0 +1,1 @@
+"""Community actions: upvotes, comments, submissions to the daily feed, moderation."""

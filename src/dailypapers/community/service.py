@@ -1,0 +1,121 @@
+"""Community rules on top of the repository: who may do what, and daily limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from dailypapers.arxiv_ids import ArxivId, parse_arxiv_id
+from dailypapers.community.markdown import MAX_COMMENT_CHARS, render_markdown
+from dailypapers.community.repo import CommunityRepo, NotAllowed
+from dailypapers.models import Comment, DailyEntry, Paper, User, utcnow
+from dailypapers.records import PaperRecord
+from dailypapers.store import PaperStore
+
+# Fetches one paper from arXiv (None when arXiv does not know it); raises when unreachable.
+Fetcher = Callable[[ArxivId], PaperRecord | None]
+
+
+class CommunityError(ValueError):
+    """A problem to show the user, worded for them (bad input, limits, duplicates)."""
+
+
+class PaperNotFound(CommunityError):
+    pass
+
+
+@dataclass(frozen=True)
+class Submission:
+    paper: Paper
+    entry: DailyEntry
+    added: bool  # False: the paper was already on a daily feed
+
+
+class CommunityService:
+    def __init__(
+        self, papers: PaperStore, repo: CommunityRepo, fetch: Fetcher, *, daily_limit: int
+    ) -> None:
+        self.papers = papers
+        self.repo = repo
+        self.fetch = fetch
+        self.daily_limit = daily_limit
+
+    @staticmethod
+    def require_active(user: User | None) -> User:
+        if user is None:
+            raise NotAllowed("Please log in first.")
+        if user.suspended_at is not None:
+            raise NotAllowed("This account is suspended.")
+        return user
+
+    def paper(self, arxiv_id: str) -> Paper:
+        found = self.papers.get_paper(parse_arxiv_id(arxiv_id).id)
+        if found is None:
+            raise PaperNotFound(f"No paper {arxiv_id} here.")
+        return found
+
+    def submit(self, user: User, text: str, *, today: date | None = None) -> Submission:
+        """Put a paper on today's feed, fetching it from arXiv if it is new here."""
+        self.require_active(user)
+        arxiv_id = parse_arxiv_id(text)  # InvalidArxivId is a ValueError with a clear message
+        today = today or utcnow().date()
+        if self.repo.submissions_on(user.id, today) >= self.daily_limit:
+            raise CommunityError(
+                f"You have submitted {self.daily_limit} papers today, the daily limit. "
+                "Please come back tomorrow."
+            )
+        paper = self.papers.get_paper(arxiv_id.id)
+        if paper is None:
+            record = self.fetch(arxiv_id)
+            if record is None:
+                raise PaperNotFound(f"arXiv does not know {arxiv_id.versioned}.")
+            self.papers.upsert_papers([record])
+            paper = self.papers.get_paper(record.arxiv_id)
+            assert paper is not None
+        entry, added = self.repo.submit(paper.id, user.id, today)
+        return Submission(paper, entry, added)
+
+    def upvote(self, user: User | None, arxiv_id: str, *, on: bool) -> int:
+        active = self.require_active(user)
+        paper = self.paper(arxiv_id)
+        if on:
+            return self.repo.upvote(active.id, paper.id)
+        return self.repo.remove_upvote(active.id, paper.id)
+
+    @staticmethod
+    def _clean_body(body: str) -> str:
+        body = body.replace("\r\n", "\n").replace("\x00", "").strip()
+        if not body:
+            raise CommunityError("A comment cannot be empty.")
+        if len(body) > MAX_COMMENT_CHARS:
+            raise CommunityError(f"Comments are limited to {MAX_COMMENT_CHARS:,} characters.")
+        return body
+
+    def comment(
+        self, user: User | None, arxiv_id: str, body: str, parent_id: int | None = None
+    ) -> Comment:
+        active = self.require_active(user)
+        paper = self.paper(arxiv_id)
+        text = self._clean_body(body)
+        return self.repo.add_comment(
+            paper_id=paper.id,
+            user_id=active.id,
+            body=text,
+            body_html=render_markdown(text),
+            parent_id=parent_id,
+        )
+
+    def edit_comment(self, user: User | None, comment_id: int, body: str) -> None:
+        active = self.require_active(user)
+        text = self._clean_body(body)
+        self.repo.edit_comment(comment_id, active.id, text, render_markdown(text))
+
+    def delete_comment(self, user: User | None, comment_id: int) -> None:
+        self.repo.delete_comment(comment_id, self.require_active(user).id)
+
+    @staticmethod
+    def require_admin(user: User | None) -> User:
+        if user is None or not user.is_admin or user.suspended_at is not None:
+            raise NotAllowed("Only moderators can do that.")
+        return user

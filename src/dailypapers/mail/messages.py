@@ -1,0 +1,45 @@
+"""Rendering e-mail from per-kind templates into plain-text + HTML messages."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+TEMPLATES = Path(__file__).parent / "templates"
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+)
+
+
+def render_email(
+    kind: str,
+    context: dict[str, Any],
+    *,
+    to: str,
+    sender: str,
+    message_id: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> EmailMessage:
+    """A multipart/alternative message for ``kind`` rendered with ``context``."""
+    subject = _env.get_template(f"email/{kind}/subject.txt").render(context).strip()
+    message = EmailMessage()
+    message["Subject"] = " ".join(subject.split())  # never a header injection
+    message["From"] = sender
+    message["To"] = to
+    message["Date"] = formatdate(localtime=False, usegmt=True)
+    domain = sender.rpartition("@")[2].strip(">") or "localhost"
+    message["Message-ID"] = message_id or make_msgid(domain=domain)
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(_env.get_template(f"email/{kind}/body.txt").render(context))
+    message.add_alternative(
+        _env.get_template(f"email/{kind}/body.html").render(context), subtype="html"
+    )
+    return message

@@ -1,0 +1,55 @@
+"""Fixed-window rate limits kept in the database, so every app process shares them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select, update
+
+from dailypapers.db import Database
+from dailypapers.models import RateLimitWindow, utcnow
+from dailypapers.store.sql import insert_ignoring
+
+
+def window_start(now: datetime, window: timedelta) -> datetime:
+    """The start of the fixed window that holds ``now`` (naive UTC in, naive UTC out)."""
+    seconds = int(window.total_seconds())
+    epoch = int(now.replace(tzinfo=UTC).timestamp()) // seconds * seconds
+    return datetime.fromtimestamp(epoch, UTC).replace(tzinfo=None)
+
+
+class RateLimiter:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def hit(self, key: str, *, limit: int, window: timedelta, now: datetime | None = None) -> bool:
+        """Count one event for ``key``; False when the window's limit is already used up."""
+        start = window_start(now or utcnow(), window)
+        table = RateLimitWindow.__table__
+        with self.db.writer.begin() as conn:
+            conn.execute(
+                insert_ignoring(self.db.dialect, table, ["key", "window_start"]),
+                {"key": key, "window_start": start, "count": 0},
+            )
+            count = conn.execute(
+                update(RateLimitWindow)
+                .where(RateLimitWindow.key == key, RateLimitWindow.window_start == start)
+                .values(count=RateLimitWindow.count + 1)
+                .returning(RateLimitWindow.count)
+            ).scalar_one()
+            conn.execute(  # forget old windows as we go
+                delete(RateLimitWindow).where(
+                    RateLimitWindow.key == key, RateLimitWindow.window_start < start
+                )
+            )
+        return int(count) <= limit
+
+    def used(self, key: str, *, window: timedelta) -> int:
+        start = window_start(utcnow(), window)
+        with self.db.reader.connect() as conn:
+            value = conn.scalar(
+                select(RateLimitWindow.count).where(
+                    RateLimitWindow.key == key, RateLimitWindow.window_start == start
+                )
+            )
+        return int(value or 0)

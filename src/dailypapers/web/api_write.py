@@ -1,0 +1,130 @@
+"""The write API: upvote, submit and comment with a personal token (Authorization: Bearer)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+
+from dailypapers.arxiv_ids import InvalidArxivId
+from dailypapers.community.repo import NotAllowed
+from dailypapers.community.service import CommunityError, PaperNotFound
+from dailypapers.ingest.http import ArxivRequestRejected, ArxivUnavailable
+from dailypapers.models import User
+from dailypapers.web.deps import ServicesDep, get_services
+from dailypapers.web.serialize import paper_json
+
+router = APIRouter(prefix="/api", tags=["write"])
+bearer = HTTPBearer(auto_error=False, description="A personal API token from /settings.")
+
+
+def token_user(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> User:
+    if credentials is None:
+        raise HTTPException(
+            401,
+            "Send a personal API token: Authorization: Bearer dp_…",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    user = get_services(request).accounts.repo.api_token_user(credentials.credentials)
+    if user is None:
+        raise HTTPException(
+            401, "Unknown, revoked or suspended API token.", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return user
+
+
+TokenUser = Annotated[User, Depends(token_user)]
+
+
+class Vote(BaseModel):
+    upvotes: int
+    upvoted: bool
+
+
+class SubmitRequest(BaseModel):
+    paper: str = Field(max_length=500, description="arXiv id or abs/pdf URL")
+
+
+class CommentRequest(BaseModel):
+    body: str = Field(min_length=1, max_length=10_000, description="Markdown")
+    parent_id: int | None = Field(default=None, description="Reply to this comment")
+
+
+class CommentCreated(BaseModel):
+    id: int
+    parent_id: int | None
+    html: str
+
+
+def _vote(services: Any, user: User, arxiv_id: str, on: bool) -> Vote:
+    try:
+        count = services.community.upvote(user, arxiv_id, on=on)
+    except InvalidArxivId as exc:
+        raise HTTPException(400, str(exc)) from exc
+    except PaperNotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except NotAllowed as exc:
+        raise HTTPException(403, str(exc)) from exc
+    return Vote(upvotes=count, upvoted=on)
+
+
+@router.post("/papers/submit", status_code=201, responses={409: {}, 429: {}})
+def submit(body: SubmitRequest, services: ServicesDep, user: TokenUser) -> JSONResponse:
+    """Put a paper on today's daily feed (fetched from arXiv if new here)."""
+    try:
+        result = services.community.submit(user, body.paper)
+    except (InvalidArxivId, PaperNotFound) as exc:
+        raise HTTPException(404 if isinstance(exc, PaperNotFound) else 400, str(exc)) from exc
+    except CommunityError as exc:
+        raise HTTPException(429, str(exc)) from exc
+    except NotAllowed as exc:
+        raise HTTPException(403, str(exc)) from exc
+    except (ArxivUnavailable, ArxivRequestRejected) as exc:
+        raise HTTPException(503, "arXiv did not answer; try again later.") from exc
+    payload = paper_json(result.paper, result.entry)
+    if not result.added:
+        return JSONResponse(
+            {
+                "error": f"{result.paper.arxiv_id} is already on the daily feed "
+                f"of {result.entry.day.isoformat()}",
+                "paper": payload,
+            },
+            409,
+        )
+    return JSONResponse(payload, 201)
+
+
+@router.post("/papers/{arxiv_id:path}/upvote")
+def upvote(arxiv_id: str, services: ServicesDep, user: TokenUser) -> Vote:
+    """Upvote a paper; repeating it changes nothing."""
+    return _vote(services, user, arxiv_id, True)
+
+
+@router.delete("/papers/{arxiv_id:path}/upvote")
+def remove_upvote(arxiv_id: str, services: ServicesDep, user: TokenUser) -> Vote:
+    """Take an upvote back; repeating it changes nothing."""
+    return _vote(services, user, arxiv_id, False)
+
+
+@router.post("/papers/{arxiv_id:path}/comments", status_code=201)
+def comment(
+    arxiv_id: str, body: CommentRequest, services: ServicesDep, user: TokenUser
+) -> CommentCreated:
+    """Comment on a paper (Markdown), or reply to a comment."""
+    try:
+        created = services.community.comment(user, arxiv_id, body.body, body.parent_id)
+    except InvalidArxivId as exc:
+        raise HTTPException(400, str(exc)) from exc
+    except PaperNotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except CommunityError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    except NotAllowed as exc:
+        raise HTTPException(403, str(exc)) from exc
+    return CommentCreated(id=created.id, parent_id=created.parent_id, html=created.body_html)

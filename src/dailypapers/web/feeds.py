@@ -1,0 +1,88 @@
+"""Atom and RSS feeds of the daily list, trending papers and any search query."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from typing import Annotated, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from dailypapers.models import Paper, utcnow
+from dailypapers.store import FeedQuery
+from dailypapers.web.deps import ServicesDep
+from dailypapers.web.periods import day_period
+from dailypapers.web.render import templates
+from dailypapers.web.services import Services
+from dailypapers.web.trending import trending_items
+
+router = APIRouter(prefix="/feeds", tags=["feeds"])
+FEED_SIZE = 50
+Format = Literal["atom", "rss"]
+MEDIA = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
+
+
+def _rfc3339(moment: datetime | None) -> str:
+    return (moment or utcnow()).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _rfc822(moment: datetime | None) -> str:
+    return format_datetime((moment or utcnow()).replace(tzinfo=UTC), usegmt=True)
+
+
+def _feed(
+    request: Request,
+    services: Services,
+    fmt: Format,
+    title: str,
+    self_path: str,
+    entries: Sequence[tuple[Paper, datetime | None]],
+) -> Response:
+    base = services.settings.base_url.rstrip("/")
+    updated = max((when for _, when in entries if when), default=None)
+    body = templates.get_template(f"feeds/{fmt}.xml").render(
+        title=f"{title} · {services.settings.site_name}",
+        base=base,
+        self_url=base + self_path,
+        updated=updated,
+        entries=entries,
+        rfc3339=_rfc3339,
+        rfc822=_rfc822,
+    )
+    return Response(body, media_type=MEDIA[fmt])
+
+
+@router.get("/daily.{fmt}")
+def daily(request: Request, fmt: Format, services: ServicesDep) -> Response:
+    """The latest day of the daily feed, most upvoted first."""
+    day = services.feeds.latest_day()
+    items = []
+    if day:
+        period = day_period(day)
+        items = services.feeds.items(FeedQuery(period.start, period.end, limit=FEED_SIZE))
+    entries = [(i.paper, i.entry.submitted_at) for i in items]
+    return _feed(request, services, fmt, "Daily Papers", f"/feeds/daily.{fmt}", entries)
+
+
+@router.get("/trending.{fmt}")
+def trending(request: Request, fmt: Format, services: ServicesDep) -> Response:
+    ranked = trending_items(services.feeds, FEED_SIZE)
+    entries = [(item.paper, item.entry.submitted_at) for item, _ in ranked]
+    return _feed(request, services, fmt, "Trending papers", f"/feeds/trending.{fmt}", entries)
+
+
+@router.get("/search.{fmt}")
+def search(
+    request: Request,
+    fmt: Format,
+    services: ServicesDep,
+    q: Annotated[str, Query(max_length=1000)] = "",
+) -> Response:
+    papers = services.store.search_titles(q, FEED_SIZE)
+    entries = [(paper, paper.published) for paper in papers]
+    return _feed(
+        request, services, fmt, f"Search: {q}", f"/feeds/search.{fmt}?q={quote(q)}", entries
+    )

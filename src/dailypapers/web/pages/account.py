@@ -1,0 +1,126 @@
+"""Signed-in pages: submitting a paper, API tokens, and moderating users."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from dailypapers.community.repo import NotAllowed
+from dailypapers.ingest.http import ArxivRequestRejected, ArxivUnavailable
+from dailypapers.models import utcnow
+from dailypapers.store import FeedQuery
+from dailypapers.web.deps import Csrf, ServicesDep, UserDep
+from dailypapers.web.render import render
+
+router = APIRouter()
+
+
+def _login_redirect(path: str) -> RedirectResponse:
+    return RedirectResponse(f"/login?next={path}", status_code=303)
+
+
+@router.get("/submit", response_class=HTMLResponse)
+def submit_form(request: Request, user: UserDep) -> Response:
+    if user is None:
+        return _login_redirect("/submit")
+    return render(request, "submit.html", {"form": {}})
+
+
+@router.post("/submit", dependencies=[Csrf])
+def submit(
+    request: Request,
+    services: ServicesDep,
+    user: UserDep,
+    paper: Annotated[str, Form(max_length=500)],
+) -> Response:
+    if user is None:
+        return _login_redirect("/submit")
+    try:
+        result = services.community.submit(user, paper)
+    except (ValueError, NotAllowed) as exc:  # bad ids, limits, unknown papers
+        status = 429 if "limit" in str(exc) else 400
+        return render(request, "submit.html", {"form": {"paper": paper}, "error": str(exc)}, status)
+    except (ArxivUnavailable, ArxivRequestRejected):
+        return render(
+            request,
+            "submit.html",
+            {
+                "form": {"paper": paper},
+                "error": "arXiv did not answer just now; please try again in a minute.",
+            },
+            503,
+        )
+    if not result.added:
+        day = result.entry.day
+        return render(
+            request,
+            "submit.html",
+            {
+                "form": {},
+                "duplicate": result.paper,
+                "error": f"“{result.paper.title}” is already on the feed of {day:%B %-d, %Y}.",
+            },
+            409,
+        )
+    return RedirectResponse(f"/papers/{result.paper.arxiv_id}?submitted=1", status_code=303)
+
+
+@router.get("/settings", response_class=HTMLResponse)
+def settings_page(request: Request, services: ServicesDep, user: UserDep) -> Response:
+    if user is None:
+        return _login_redirect("/settings")
+    tokens = services.accounts.repo.api_tokens(user.id)
+    return render(request, "settings.html", {"tokens": tokens, "new_token": None})
+
+
+@router.post("/settings/tokens", dependencies=[Csrf])
+def create_token(
+    request: Request,
+    services: ServicesDep,
+    user: UserDep,
+    name: Annotated[str, Form(min_length=1, max_length=100)],
+) -> Response:
+    if user is None:
+        return _login_redirect("/settings")
+    token = services.accounts.repo.create_api_token(user.id, name.strip() or "token")
+    tokens = services.accounts.repo.api_tokens(user.id)
+    return render(request, "settings.html", {"tokens": tokens, "new_token": token})
+
+
+@router.post("/settings/tokens/{token_id}/delete", dependencies=[Csrf])
+def delete_token(token_id: int, services: ServicesDep, user: UserDep) -> Response:
+    if user is None:
+        return _login_redirect("/settings")
+    services.accounts.repo.delete_api_token(user.id, token_id)
+    return RedirectResponse("/settings", status_code=303)
+
+
+@router.post("/moderation/users/{username}/suspend", dependencies=[Csrf])
+def suspend_user(
+    username: str, services: ServicesDep, user: UserDep, action: Annotated[str, Form()] = "suspend"
+) -> Response:
+    try:
+        admin = services.community.require_admin(user)
+    except NotAllowed as exc:
+        raise HTTPException(403, str(exc)) from exc
+    target = services.accounts.repo.by_username(username)
+    if target is None:
+        raise HTTPException(404, f"No user {username}.")
+    if target.id == admin.id:
+        raise HTTPException(400, "Moderators cannot suspend themselves.")
+    services.accounts.repo.suspend(target.id, utcnow() if action == "suspend" else None)
+    return RedirectResponse(f"/users/{username}", status_code=303)
+
+
+@router.get("/users/{username}", response_class=HTMLResponse)
+def profile(request: Request, username: str, services: ServicesDep) -> HTMLResponse:
+    target = services.accounts.repo.by_username(username)
+    if target is None:
+        raise HTTPException(404, f"No user {username}.")
+    items = services.feeds.items(
+        FeedQuery(date.min, date.max, sort="newest", submitter=username, limit=100)
+    )
+    return render(request, "profile.html", {"profile": target, "items": items})

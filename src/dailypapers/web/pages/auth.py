@@ -1,0 +1,174 @@
+"""Sign up, confirm, log in and out, reset a password."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from dailypapers.accounts.service import AccountError
+from dailypapers.web.deps import Csrf, ServicesDep, UserDep
+from dailypapers.web.render import render
+from dailypapers.web.security import (
+    SESSION_COOKIE,
+    clear_session_cookie,
+    client_key,
+    safe_next,
+    set_session_cookie,
+)
+from dailypapers.web.services import Services
+
+router = APIRouter()
+Field = Annotated[str, Form(max_length=1024)]
+NextParam = Annotated[str | None, Query(max_length=2000)]
+TOO_MANY = "Too many attempts. Please wait a few minutes and try again."
+
+
+def _limited(services: Services, key: str, limit: int, minutes: int) -> bool:
+    return not services.limiter.hit(key, limit=limit, window=timedelta(minutes=minutes))
+
+
+@router.get("/signup", response_class=HTMLResponse)
+def signup_form(request: Request) -> HTMLResponse:
+    return render(request, "auth/signup.html", {"form": {}})
+
+
+@router.post("/signup", response_class=HTMLResponse, dependencies=[Csrf])
+def signup(
+    request: Request, services: ServicesDep, email: Field, username: Field, password: Field
+) -> HTMLResponse:
+    form = {"email": email, "username": username}
+    if _limited(services, f"signup:{client_key(request)}", services.settings.signups_per_hour, 60):
+        return render(request, "auth/signup.html", {"form": form, "error": TOO_MANY}, 429)
+    try:
+        services.accounts.sign_up(email=email, username=username, password=password)
+    except AccountError as exc:
+        return render(request, "auth/signup.html", {"form": form, "error": str(exc)}, 400)
+    return render(request, "auth/check_mail.html", {"email": email.strip().lower()})
+
+
+@router.get("/verify", response_class=HTMLResponse)
+def verify(
+    request: Request, services: ServicesDep, token: Annotated[str, Query(max_length=2000)] = ""
+) -> HTMLResponse:
+    try:
+        user = services.accounts.verify_email(token)
+    except AccountError as exc:
+        return render(
+            request, "auth/message.html", {"title": "Link not valid", "message": str(exc)}, 400
+        )
+    return render(
+        request,
+        "auth/message.html",
+        {
+            "title": "Address confirmed",
+            "message": f"Thanks, {user.username}: your address is confirmed. You can log in now.",
+            "link": ("/login", "Log in"),
+        },
+    )
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: NextParam = None) -> HTMLResponse:
+    return render(request, "auth/login.html", {"next": safe_next(next), "form": {}})
+
+
+@router.post("/login", dependencies=[Csrf])
+def login(
+    request: Request,
+    services: ServicesDep,
+    email: Field,
+    password: Field,
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    target = safe_next(next)
+    limit = services.settings.login_attempts_per_15min
+    keys = (f"login-ip:{client_key(request)}", f"login-email:{email.strip().lower()[:254]}")
+    context = {"next": target, "form": {"email": email}}
+    if any([_limited(services, key, limit, 15) for key in keys]):
+        return render(request, "auth/login.html", context | {"error": TOO_MANY}, 429)
+    try:
+        user = services.accounts.authenticate(email=email, password=password)
+    except AccountError as exc:
+        return render(request, "auth/login.html", context | {"error": str(exc)}, 400)
+    old = request.cookies.get(SESSION_COOKIE)
+    if old:  # never keep a session id that existed before log-in (session fixation)
+        services.accounts.repo.end_session(old)
+    response = RedirectResponse(target, status_code=303)
+    set_session_cookie(
+        response,
+        services.accounts.start_session(user),
+        secure=services.settings.secure_cookies,
+        max_age=services.settings.session_days * 86400,
+    )
+    return response
+
+
+@router.post("/logout", dependencies=[Csrf])
+def logout(request: Request, services: ServicesDep) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        services.accounts.repo.end_session(token)
+    response = RedirectResponse("/", status_code=303)
+    clear_session_cookie(response)
+    return response
+
+
+@router.get("/password-reset", response_class=HTMLResponse)
+def reset_form(request: Request) -> HTMLResponse:
+    return render(request, "auth/reset_request.html", {})
+
+
+@router.post("/password-reset", response_class=HTMLResponse, dependencies=[Csrf])
+def reset_request(request: Request, services: ServicesDep, email: Field) -> HTMLResponse:
+    if _limited(services, f"reset:{client_key(request)}", services.settings.signups_per_hour, 60):
+        return render(request, "auth/reset_request.html", {"error": TOO_MANY}, 429)
+    services.accounts.request_password_reset(email)
+    return render(
+        request,
+        "auth/message.html",
+        {
+            "title": "Check your mail",
+            "message": "If that address has an account, we sent it a link to choose a new "
+            "password. The link works for two hours.",
+        },
+    )
+
+
+@router.get("/password-reset/confirm", response_class=HTMLResponse)
+def reset_confirm_form(
+    request: Request, services: ServicesDep, token: Annotated[str, Query(max_length=2000)] = ""
+) -> HTMLResponse:
+    try:
+        services.accounts.check_reset_token(token)
+    except AccountError as exc:
+        return render(
+            request, "auth/message.html", {"title": "Link not valid", "message": str(exc)}, 400
+        )
+    return render(request, "auth/reset_confirm.html", {"token": token})
+
+
+@router.post("/password-reset/confirm", response_class=HTMLResponse, dependencies=[Csrf])
+def reset_confirm(
+    request: Request, services: ServicesDep, token: Field, password: Field
+) -> HTMLResponse:
+    try:
+        services.accounts.reset_password(token, password)
+    except AccountError as exc:
+        return render(request, "auth/reset_confirm.html", {"token": token, "error": str(exc)}, 400)
+    return render(
+        request,
+        "auth/message.html",
+        {
+            "title": "Password changed",
+            "message": "Your password is changed; every other session was logged out.",
+            "link": ("/login", "Log in"),
+        },
+    )
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account_redirect(user: UserDep) -> Response:
+    return RedirectResponse("/settings" if user else "/login?next=/settings", status_code=303)

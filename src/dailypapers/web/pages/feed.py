@@ -1,0 +1,153 @@
+"""The daily feed (by day, week or month) and the trending page."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+
+from dailypapers.store import FeedItem, FeedQuery
+from dailypapers.store.feeds import FeedSort
+from dailypapers.web.deps import ServicesDep, UserDep
+from dailypapers.web.periods import BadPeriod, Kind, Period, day_period, parse_period
+from dailypapers.web.render import render
+from dailypapers.web.services import Services
+from dailypapers.web.trending import trending_items
+
+router = APIRouter()
+PAGE_SIZE = 100
+SortParam = Annotated[Literal["upvotes", "newest"], Query()]
+PageParam = Annotated[int, Query(ge=0, le=1000)]
+
+
+def _voted(services: Services, user_id: int | None, items: list[FeedItem]) -> set[int]:
+    if user_id is None:
+        return set()
+    return services.community.repo.voted(user_id, [i.paper.id for i in items])
+
+
+def _neighbours(services: Services, period: Period) -> tuple[Period | None, Period | None]:
+    if period.kind != "date":
+        return period.shifted(-1), period.shifted(+1)
+    before = services.feeds.neighbour_day(period.start, before=True)
+    after = services.feeds.neighbour_day(period.start, before=False)
+    return (day_period(before) if before else None, day_period(after) if after else None)
+
+
+def render_period(
+    request: Request,
+    services: Services,
+    user: UserDep,
+    period: Period | None,
+    sort: FeedSort,
+    page: int,
+) -> HTMLResponse:
+    items: list[FeedItem] = []
+    total = 0
+    prev = nxt = None
+    if period is not None:
+        query = FeedQuery(
+            period.start, period.end, sort=sort, limit=PAGE_SIZE, offset=page * PAGE_SIZE
+        )
+        items = services.feeds.items(query)
+        total = services.feeds.count(period.start, period.end)
+        prev, nxt = _neighbours(services, period)
+    return render(
+        request,
+        "feed.html",
+        {
+            "period": period,
+            "items": items,
+            "total": total,
+            "sort": sort,
+            "page": page,
+            "has_more": (page + 1) * PAGE_SIZE < total,
+            "prev": prev,
+            "next": nxt,
+            "voted": _voted(services, user.id if user else None, items),
+        },
+    )
+
+
+@router.get("/", response_class=HTMLResponse)
+@router.get("/papers", response_class=HTMLResponse)
+def latest(
+    request: Request,
+    services: ServicesDep,
+    user: UserDep,
+    sort: SortParam = "upvotes",
+    p: PageParam = 0,
+) -> HTMLResponse:
+    day = services.feeds.latest_day()
+    return render_period(request, services, user, day_period(day) if day else None, sort, p)
+
+
+@router.get("/papers/trending", response_class=HTMLResponse)
+def trending(
+    request: Request, services: ServicesDep, user: UserDep, p: PageParam = 0
+) -> HTMLResponse:
+    ranked = trending_items(services.feeds, PAGE_SIZE, p * PAGE_SIZE)
+    items = [item for item, _ in ranked]
+    return render(
+        request,
+        "trending.html",
+        {
+            "ranked": ranked,
+            "page": p,
+            "has_more": len(ranked) == PAGE_SIZE,
+            "voted": _voted(services, user.id if user else None, items),
+        },
+    )
+
+
+def _by_period(
+    request: Request,
+    services: Services,
+    user: UserDep,
+    kind: Kind,
+    value: str,
+    sort: FeedSort,
+    page: int,
+) -> HTMLResponse:
+    try:
+        period = parse_period(kind, value)
+    except BadPeriod as exc:
+        raise HTTPException(404, str(exc)) from exc
+    return render_period(request, services, user, period, sort, page)
+
+
+@router.get("/papers/date/{value}", response_class=HTMLResponse)
+def by_day(
+    request: Request,
+    services: ServicesDep,
+    user: UserDep,
+    value: str,
+    sort: SortParam = "upvotes",
+    p: PageParam = 0,
+) -> HTMLResponse:
+    return _by_period(request, services, user, "date", value, sort, p)
+
+
+@router.get("/papers/week/{value}", response_class=HTMLResponse)
+def by_week(
+    request: Request,
+    services: ServicesDep,
+    user: UserDep,
+    value: str,
+    sort: SortParam = "upvotes",
+    p: PageParam = 0,
+) -> HTMLResponse:
+    return _by_period(request, services, user, "week", value, sort, p)
+
+
+@router.get("/papers/month/{value}", response_class=HTMLResponse)
+def by_month(
+    request: Request,
+    services: ServicesDep,
+    user: UserDep,
+    value: str,
+    sort: SortParam = "upvotes",
+    p: PageParam = 0,
+) -> HTMLResponse:
+    return _by_period(request, services, user, "month", value, sort, p)

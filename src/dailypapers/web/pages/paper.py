@@ -1,0 +1,161 @@
+"""The paper page and what people do there: upvote, comment, moderate."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from dailypapers.arxiv_ids import InvalidArxivId, parse_arxiv_id
+from dailypapers.community.repo import NotAllowed
+from dailypapers.community.service import CommunityError
+from dailypapers.models import Paper
+from dailypapers.web.citation import bibtex, citation_meta
+from dailypapers.web.deps import Csrf, ServicesDep, UserDep
+from dailypapers.web.render import render
+from dailypapers.web.services import Services
+
+router = APIRouter()
+
+
+def _paper_or_404(services: Services, arxiv_id: str) -> Paper:
+    try:
+        parsed = parse_arxiv_id(arxiv_id)
+    except InvalidArxivId as exc:
+        raise HTTPException(404, str(exc)) from exc
+    paper = services.store.get_paper(parsed.id)
+    if paper is None:
+        raise HTTPException(
+            404, f"No paper {parsed.id} here yet. Submit it to fetch it from arXiv."
+        )
+    return paper
+
+
+def _back(request: Request, paper: Paper, anchor: str = "") -> RedirectResponse:
+    return RedirectResponse(f"/papers/{paper.arxiv_id}{anchor}", status_code=303)
+
+
+def _wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+@router.get("/papers/{arxiv_id:path}", response_class=HTMLResponse)
+def paper_page(
+    request: Request, arxiv_id: str, services: ServicesDep, user: UserDep
+) -> HTMLResponse:
+    paper = _paper_or_404(services, arxiv_id)
+    voted = services.community.repo.voted(user.id, [paper.id]) if user else set()
+    return render(
+        request,
+        "paper.html",
+        {
+            "paper": paper,
+            "feed_item": services.feeds.entry_for(paper.id),
+            "comments": services.community.repo.comments_for(paper.id),
+            "voted": paper.id in voted,
+            "bibtex": bibtex(paper),
+            "citation_meta": citation_meta(paper),
+            "canonical": f"{services.settings.base_url.rstrip('/')}/papers/{paper.arxiv_id}",
+            "similar": None,  # filled by the search issue
+        },
+    )
+
+
+@router.post("/papers/{arxiv_id:path}/upvote", dependencies=[Csrf])
+def upvote(
+    request: Request,
+    arxiv_id: str,
+    services: ServicesDep,
+    user: UserDep,
+    action: Annotated[str, Form()] = "on",
+) -> Response:
+    paper = _paper_or_404(services, arxiv_id)
+    if user is None:
+        return RedirectResponse(f"/login?next=/papers/{paper.arxiv_id}", status_code=303)
+    count = services.community.upvote(user, paper.arxiv_id, on=action != "off")
+    if _wants_json(request):
+        return JSONResponse({"upvotes": count, "upvoted": action != "off"})
+    return _back(request, paper)
+
+
+@router.post("/papers/{arxiv_id:path}/comments", dependencies=[Csrf])
+def add_comment(
+    request: Request,
+    arxiv_id: str,
+    services: ServicesDep,
+    user: UserDep,
+    body: Annotated[str, Form(max_length=20_000)],
+    parent_id: Annotated[int | None, Form()] = None,
+) -> Response:
+    paper = _paper_or_404(services, arxiv_id)
+    if user is None:
+        return RedirectResponse(f"/login?next=/papers/{paper.arxiv_id}", status_code=303)
+    try:
+        comment = services.community.comment(user, paper.arxiv_id, body, parent_id)
+    except (CommunityError, NotAllowed) as exc:
+        raise HTTPException(400, str(exc)) from exc
+    return _back(request, paper, f"#comment-{comment.id}")
+
+
+def _comment_paper(services: Services, comment_id: int) -> Paper:
+    comment = services.community.repo.get_comment(comment_id)
+    if comment is None:
+        raise HTTPException(404, "No such comment.")
+    paper = services.store.get_paper_by_id(comment.paper_id)
+    assert paper is not None
+    return paper
+
+
+@router.post("/comments/{comment_id}/edit", dependencies=[Csrf])
+def edit_comment(
+    request: Request,
+    comment_id: int,
+    services: ServicesDep,
+    user: UserDep,
+    body: Annotated[str, Form(max_length=20_000)],
+) -> Response:
+    paper = _comment_paper(services, comment_id)
+    try:
+        services.community.edit_comment(user, comment_id, body)
+    except (CommunityError, NotAllowed) as exc:
+        raise HTTPException(403 if isinstance(exc, NotAllowed) else 400, str(exc)) from exc
+    return _back(request, paper, f"#comment-{comment_id}")
+
+
+@router.post("/comments/{comment_id}/delete", dependencies=[Csrf])
+def delete_comment(
+    request: Request, comment_id: int, services: ServicesDep, user: UserDep
+) -> Response:
+    paper = _comment_paper(services, comment_id)
+    try:
+        services.community.delete_comment(user, comment_id)
+    except NotAllowed as exc:
+        raise HTTPException(403, str(exc)) from exc
+    return _back(request, paper, "#discussion")
+
+
+@router.post("/comments/{comment_id}/hide", dependencies=[Csrf])
+def hide_comment(
+    request: Request, comment_id: int, services: ServicesDep, user: UserDep
+) -> Response:
+    paper = _comment_paper(services, comment_id)
+    try:
+        admin = services.community.require_admin(user)
+        services.community.repo.hide_comment(comment_id, admin.id)
+    except NotAllowed as exc:
+        raise HTTPException(403, str(exc)) from exc
+    return _back(request, paper, "#discussion")
+
+
+@router.post("/moderation/remove/{arxiv_id:path}", dependencies=[Csrf])
+def remove_from_daily(
+    request: Request, arxiv_id: str, services: ServicesDep, user: UserDep
+) -> Response:
+    paper = _paper_or_404(services, arxiv_id)
+    try:
+        admin = services.community.require_admin(user)
+    except NotAllowed as exc:
+        raise HTTPException(403, str(exc)) from exc
+    services.community.repo.remove_from_daily(paper.id, admin.id)
+    return _back(request, paper)

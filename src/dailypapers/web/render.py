@@ -1,0 +1,67 @@
+"""Jinja2 rendering with autoescaping, shared helpers and the per-request context."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from dailypapers import __version__
+from dailypapers.web.deps import current_user, get_services
+from dailypapers.web.security import CSRF_FIELD, csrf_token
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))  # autoescape on for .html
+
+
+def authors_short(authors: list[str], keep: int = 3) -> str:
+    if len(authors) <= keep + 1:
+        return ", ".join(authors)
+    return f"{', '.join(authors[:keep])} et al. ({len(authors)} authors)"
+
+
+def time_ago(moment: datetime | None, now: datetime | None = None) -> str:
+    if moment is None:
+        return ""
+    seconds = max(0, int(((now or datetime.utcnow()) - moment).total_seconds()))
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return "just now"
+
+
+def nice_date(value: date | datetime | None) -> str:
+    return value.strftime("%b %-d, %Y") if value else ""
+
+
+templates.env.filters["authors_short"] = authors_short
+templates.env.filters["time_ago"] = time_ago
+templates.env.filters["nice_date"] = nice_date
+templates.env.globals["version"] = __version__
+
+
+def csrf_input(request: Request) -> Markup:
+    token = csrf_token(request, get_services(request).secret)
+    return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token)
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    services = get_services(request)
+    base = {
+        "user": current_user(request),
+        "site_name": services.settings.site_name,
+        "csrf_input": csrf_input(request),
+        "csrf_token": csrf_token(request, services.secret),
+        "path": request.url.path,
+    }
+    return templates.TemplateResponse(
+        request, template, base | (context or {}), status_code=status_code
+    )

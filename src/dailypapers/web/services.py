@@ -1,0 +1,81 @@
+"""Everything a request needs, built once per app from the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from dailypapers.accounts.repo import AccountRepo
+from dailypapers.accounts.service import AccountService, SiteInfo
+from dailypapers.arxiv_ids import ArxivId
+from dailypapers.community.repo import CommunityRepo
+from dailypapers.community.service import CommunityService, Fetcher
+from dailypapers.ingest.arxiv_api import fetch_by_ids
+from dailypapers.ingest.http import PoliteClient, RequestGate
+from dailypapers.mail import Mailer, mailer_from_url
+from dailypapers.ratelimit import RateLimiter
+from dailypapers.records import PaperRecord
+from dailypapers.settings import Settings
+from dailypapers.store import FeedRepo, PaperStore
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: PaperStore
+    feeds: FeedRepo
+    accounts: AccountService
+    community: CommunityService
+    limiter: RateLimiter
+    secret: str
+
+
+def arxiv_fetcher(settings: Settings) -> Fetcher:
+    """Fetch one paper through the same polite arXiv client the CLI uses."""
+
+    def fetch(arxiv_id: ArxivId) -> PaperRecord | None:
+        gate = RequestGate(settings.ensure_data_dir() / "locks", settings.arxiv_delay_seconds)
+        with PoliteClient(
+            gate,
+            timeout=settings.arxiv_timeout_seconds,
+            max_attempts=min(settings.arxiv_max_attempts, 2),  # a person is waiting
+            max_backoff=min(settings.arxiv_max_backoff_seconds, 10),
+        ) as client:
+            found = fetch_by_ids(client, settings.arxiv_api_url, [arxiv_id])
+        return found.records[0] if found.records else None
+
+    return fetch
+
+
+def build_services(
+    settings: Settings,
+    store: PaperStore,
+    *,
+    mailer: Mailer | None = None,
+    fetch: Fetcher | None = None,
+) -> Services:
+    secret = settings.resolved_secret_key()
+    site = SiteInfo(
+        base_url=settings.base_url,
+        site_name=settings.site_name,
+        mail_from=settings.mail_from,
+        session_lifetime=timedelta(days=settings.session_days),
+    )
+    accounts = AccountService(
+        AccountRepo(store.db), mailer or mailer_from_url(settings.smtp_url), secret, site
+    )
+    community = CommunityService(
+        store,
+        CommunityRepo(store.db),
+        fetch or arxiv_fetcher(settings),
+        daily_limit=settings.submissions_per_day,
+    )
+    return Services(
+        settings=settings,
+        store=store,
+        feeds=FeedRepo(store.db),
+        accounts=accounts,
+        community=community,
+        limiter=RateLimiter(store.db),
+        secret=secret,
+    )

@@ -1,0 +1,106 @@
+// Progressive enhancement: every feature here also works as a plain link or form.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+
+  function systemDark() {
+    return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+  }
+  function toggleTheme() {
+    var dark = root.dataset.theme === "dark" || (root.dataset.theme !== "light" && systemDark());
+    root.dataset.theme = dark ? "light" : "dark";
+    try { localStorage.setItem("dp-theme", root.dataset.theme); } catch (e) { /* ignore */ }
+  }
+
+  // Upvote without a page load; the form still works without JavaScript.
+  function enhanceVote(form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var button = form.querySelector("button");
+      button.disabled = true;
+      fetch(form.action, {
+        method: "POST", body: new FormData(form), credentials: "same-origin",
+        headers: { "Accept": "application/json" }
+      }).then(function (response) {
+        if (response.redirected || response.status === 401) { window.location = response.url; return null; }
+        return response.ok ? response.json() : null;
+      }).then(function (data) {
+        if (!data) return;
+        form.querySelector(".count").textContent = data.upvotes;
+        form.classList.toggle("on", data.upvoted);
+        button.setAttribute("aria-pressed", String(data.upvoted));
+        form.querySelector("input[name=action]").value = data.upvoted ? "off" : "on";
+      }).finally(function () { button.disabled = false; });
+    });
+  }
+
+  var selected = -1;
+  function items() { return Array.prototype.slice.call(document.querySelectorAll("[data-list] > li")); }
+  function select(index) {
+    var list = items();
+    if (!list.length) return;
+    selected = Math.max(0, Math.min(list.length - 1, index));
+    list.forEach(function (li, i) { li.classList.toggle("selected", i === selected); });
+    list[selected].scrollIntoView({ block: "nearest" });
+  }
+  function current() {
+    var list = items();
+    return selected >= 0 ? list[selected] : document.querySelector(".paper-page");
+  }
+
+  function onKey(event) {
+    var tag = (event.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) return;
+    if (event.metaKey || event.ctrlKey || event.altKey) return;
+    var help = document.getElementById("help");
+    switch (event.key) {
+      case "j": select(selected + 1); break;
+      case "k": select(selected - 1); break;
+      case "o": case "Enter": {
+        var item = current(), link = item && item.querySelector("[data-open]");
+        if (link) window.location = link.href; else return;
+        break;
+      }
+      case "u": {
+        var target = current(), vote = target && target.querySelector("form[data-vote]");
+        if (vote) vote.requestSubmit(); else return;
+        break;
+      }
+      case "/": {
+        var box = document.querySelector("form.search input");
+        if (box) box.focus(); else return;
+        break;
+      }
+      case "t": toggleTheme(); break;
+      case "?": if (help && !help.open) help.showModal(); break;
+      default: return;
+    }
+    event.preventDefault();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var toggle = document.getElementById("theme-toggle");
+    if (toggle) toggle.addEventListener("click", toggleTheme);
+    document.querySelectorAll("form[data-vote]").forEach(enhanceVote);
+    document.querySelectorAll("[data-help]").forEach(function (b) {
+      b.addEventListener("click", function () { document.getElementById("help").showModal(); });
+    });
+    document.querySelectorAll("[data-copy]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var source = document.querySelector(button.dataset.copy);
+        if (!source || !navigator.clipboard) return;
+        navigator.clipboard.writeText(source.textContent).then(function () {
+          var label = button.textContent;
+          button.textContent = "Copied";
+          setTimeout(function () { button.textContent = label; }, 1500);
+        });
+      });
+    });
+    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+      });
+    });
+    document.addEventListener("keydown", onKey);
+  });
+})();

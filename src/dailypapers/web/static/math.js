@@ -1,0 +1,24 @@
+// Renders $…$ and $$…$$ in titles and abstracts with the vendored KaTeX.
+// The text was escaped by the server; KaTeX reads text nodes only, with trust off,
+// so \href{javascript:…} and raw HTML never become live. Broken LaTeX stays visible.
+(function () {
+  function render() {
+    if (typeof renderMathInElement !== "function") return;
+    document.querySelectorAll("[data-math]").forEach(function (el) {
+      renderMathInElement(el, {
+        delimiters: [
+          { left: "$$", right: "$$", display: true },
+          { left: "$", right: "$", display: false },
+          { left: "\\(", right: "\\)", display: false },
+          { left: "\\[", right: "\\]", display: true }
+        ],
+        throwOnError: false,
+        trust: false,
+        strict: "ignore",
+        maxExpand: 500
+      });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", render);
+  else render();
+})();

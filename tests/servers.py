@@ -1,0 +1,104 @@
+"""Real local servers for the tests: an SMTP sink (aiosmtpd) and the app under uvicorn."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any, cast
+
+import uvicorn
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = cast(EmailMessage, message_from_bytes(envelope.content, policy=policy.default))
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+class SmtpSink:
+    """A real SMTP server on loopback that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self._collector = _Collector()
+        self._controller = Controller(self._collector, hostname="127.0.0.1", port=self.port)
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        with self._collector.lock:
+            return list(self._collector.messages)
+
+    def start(self) -> SmtpSink:
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        self._controller.stop()
+
+    def wait_for(self, to: str, *, count: int = 1, timeout: float = 10) -> list[EmailMessage]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [m for m in self.messages if to.lower() in str(m["To"]).lower()]
+            if len(found) >= count:
+                return found
+            time.sleep(0.05)
+        raise AssertionError(f"no mail to {to} within {timeout} s: {self.messages!r}")
+
+
+def link_in(message: EmailMessage, path: str) -> str:
+    """The first link to ``path`` in a message's plain-text part."""
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    match = re.search(rf"https?://\S+{re.escape(path)}\S*", body.get_content())
+    assert match, f"no {path} link in {body.get_content()!r}"
+    return match.group(0)
+
+
+class LiveServer:
+    """The ASGI app served by uvicorn on a free loopback port, in a background thread."""
+
+    def __init__(self, app: Any) -> None:
+        self.port = free_port()
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the app did not start")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)

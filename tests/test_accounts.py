@@ -1,0 +1,211 @@
+"""Accounts through the real pages: sign up, confirm by mail, log in, reset, abuse limits."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from dailypapers.store import PaperStore
+from dailypapers.web.security import safe_next
+from helpers import csrf_from, log_in, sign_up_and_verify
+from servers import SmtpSink, link_in
+
+EMAIL = "ada@example.org"
+
+
+def test_sign_up_verify_log_in_and_out(client: TestClient, smtp: SmtpSink) -> None:
+    sign_up_and_verify(client, smtp, EMAIL, "ada")
+    mail = smtp.wait_for(EMAIL)[0]
+    assert mail["Subject"] == "Confirm your e-mail address for dailypapers"
+    assert mail.get_body(("plain",)) and mail.get_body(("html",))
+    response = log_in(client, EMAIL)
+    assert response.status_code == 303
+    cookie = response.headers["set-cookie"]
+    assert "dp_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "Secure" not in cookie  # http://; https base URLs make it Secure
+    home = client.get("/")
+    assert "Log out" in home.text and ">ada<" in home.text
+    out = client.post("/logout", data={"csrf_token": csrf_from(home.text)}, follow_redirects=False)
+    assert out.status_code == 303
+    assert "Log in" in client.get("/").text
+
+
+def test_unverified_accounts_cannot_log_in(client: TestClient, smtp: SmtpSink) -> None:
+    page = client.get("/signup")
+    client.post(
+        "/signup",
+        data={
+            "email": EMAIL,
+            "username": "ada",
+            "password": "long enough pw",
+            "csrf_token": csrf_from(page.text),
+        },
+    )
+    response = log_in(client, EMAIL, "long enough pw")
+    assert response.status_code == 400 and "confirm your e-mail" in response.text
+    assert len(smtp.wait_for(EMAIL, count=2)) == 2  # a fresh link was sent
+
+
+def test_same_answer_whether_or_not_registered(client: TestClient, smtp: SmtpSink) -> None:
+    sign_up_and_verify(client, smtp, EMAIL, "ada")
+    page = client.get("/signup")
+    again = client.post(
+        "/signup",
+        data={
+            "email": EMAIL,
+            "username": "someone",
+            "password": "another password",
+            "csrf_token": csrf_from(page.text),
+        },
+    )
+    fresh = client.post(
+        "/signup",
+        data={
+            "email": "new@example.org",
+            "username": "newbie",
+            "password": "another password",
+            "csrf_token": csrf_from(page.text),
+        },
+    )
+    assert again.status_code == fresh.status_code == 200
+    assert again.text.replace(EMAIL, "X") == fresh.text.replace("new@example.org", "X")
+    notice = smtp.wait_for(EMAIL, count=2)[-1]
+    assert "already has an account" in notice.get_body(("plain",)).get_content()
+    wrong_user = log_in(client, "nobody@example.org", "whatever pw")
+    wrong_password = log_in(client, EMAIL, "not the password")
+    assert wrong_user.status_code == wrong_password.status_code == 400
+    assert "Wrong e-mail address or password." in wrong_user.text
+    assert "Wrong e-mail address or password." in wrong_password.text
+
+
+def test_password_reset_is_single_use_and_ends_sessions(client: TestClient, smtp: SmtpSink) -> None:
+    sign_up_and_verify(client, smtp, EMAIL, "ada")
+    assert log_in(client, EMAIL).status_code == 303
+    page = client.get("/password-reset")
+    for address in (EMAIL, "unknown@example.org"):
+        answer = client.post(
+            "/password-reset", data={"email": address, "csrf_token": csrf_from(page.text)}
+        )
+        assert answer.status_code == 200 and "If that address has an account" in answer.text
+    link = link_in(smtp.wait_for(EMAIL, count=2)[-1], "/password-reset/confirm")
+    path = link.split("127.0.0.1:8000", 1)[1]
+    form = client.get(path)
+    token = path.split("token=", 1)[1]
+    done = client.post(
+        "/password-reset/confirm",
+        data={
+            "token": token,
+            "password": "a brand new password",
+            "csrf_token": csrf_from(form.text),
+        },
+    )
+    assert done.status_code == 200 and "Password changed" in done.text
+    assert "Log in" in client.get("/").text  # the old session ended
+    reused = client.post(
+        "/password-reset/confirm",
+        data={
+            "token": token,
+            "password": "yet another password",
+            "csrf_token": csrf_from(form.text),
+        },
+    )
+    assert reused.status_code == 400 and "invalid, used or expired" in reused.text
+    assert log_in(client, EMAIL, "a brand new password").status_code == 303
+    assert all("unknown@example.org" not in str(m["To"]) for m in smtp.messages)
+
+
+def test_forms_without_a_valid_csrf_token_are_refused(client: TestClient, smtp: SmtpSink) -> None:
+    client.get("/")
+    for token in (None, "", "0" * 64):
+        data = {"email": EMAIL, "username": "ada", "password": "long enough pw"}
+        if token is not None:
+            data["csrf_token"] = token
+        response = client.post("/signup", data=data)
+        assert response.status_code == 403
+    foreign = TestClient(client.app)  # another browser: its own cookie, not our token
+    token = csrf_from(client.get("/signup").text)
+    response = foreign.post(
+        "/signup",
+        data={"email": EMAIL, "username": "ada", "password": "long enough pw", "csrf_token": token},
+    )
+    assert response.status_code == 403
+    assert smtp.messages == []
+
+
+def test_login_rotates_the_session(client: TestClient, smtp: SmtpSink) -> None:
+    sign_up_and_verify(client, smtp, EMAIL, "ada")
+    first = log_in(client, EMAIL).cookies["dp_session"]
+    second = log_in(client, EMAIL).cookies["dp_session"]
+    assert first != second
+    planted = TestClient(client.app, cookies={"dp_session": first})
+    assert "Log out" not in planted.get("/").text  # the old id died at the new log-in
+
+
+def test_login_rate_limit(client: TestClient, store: PaperStore) -> None:
+    statuses = [log_in(client, EMAIL, f"guess {n}").status_code for n in range(12)]
+    assert statuses[:10] == [400] * 10
+    assert statuses[10:] == [429, 429]
+    assert "Too many attempts" in log_in(client, EMAIL, "again").text
+
+
+def test_signup_rate_limit(client: TestClient, smtp: SmtpSink) -> None:
+    page = client.get("/signup")
+    statuses = [
+        client.post(
+            "/signup",
+            data={
+                "email": f"u{n}@example.org",
+                "username": f"user{n}",
+                "password": "long enough pw",
+                "csrf_token": csrf_from(page.text),
+            },
+        ).status_code
+        for n in range(7)
+    ]
+    assert statuses == [200] * 5 + [429, 429]
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "http:/evil.example",
+        "javascript:alert(1)",
+        "/%0d%0aSet-Cookie:x",
+        " //evil.example",
+        "\t//evil.example",
+        "evil.example",
+        "",
+        "https:evil.example",
+        "///evil.example",
+        "/papers\r\nLocation: //evil",
+    ],
+)
+def test_next_accepts_only_local_paths(target: str) -> None:
+    assert safe_next(target) in ("/", "/%0d%0aSet-Cookie:x")
+
+
+@pytest.mark.parametrize("target", ["/papers/2401.01234", "/settings?tab=x", "/papers/trending#a"])
+def test_next_keeps_local_paths(target: str) -> None:
+    assert safe_next(target) == target
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_login_redirects_only_to_local_next(client: TestClient, smtp: SmtpSink) -> None:
+    sign_up_and_verify(client, smtp, EMAIL, "ada")
+    page = client.get("/login?next=//evil.example")
+    assert 'name="next" value="/"' in page.text
+    response = client.post(
+        "/login",
+        data={
+            "email": EMAIL,
+            "password": "correct horse battery",
+            "next": "https://evil.example/x",
+            "csrf_token": csrf_from(page.text),
+        },
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/"
