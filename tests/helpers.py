@@ -161,3 +161,23 @@ def log_in(client: Any, email: str, password: str = "correct horse battery") -> 
         data={"email": email, "password": password, "csrf_token": csrf_from(page.text)},
         follow_redirects=False,
     )
+
+
+def make_user(store: Any, username: str, *, admin: bool = False) -> tuple[Any, str, str]:
+    """A verified user straight in the database: (user, API token, session cookie value)."""
+    from datetime import timedelta
+
+    from dailypapers.accounts.repo import AccountRepo
+    from dailypapers.models import utcnow
+
+    repo = AccountRepo(store.db)
+    user = repo.create_user(
+        email=f"{username}@example.org", username=username, password_hash="not-a-real-hash"
+    )
+    repo.update_user(user.id, email_verified_at=utcnow(), is_admin=admin)
+    user.is_admin = admin
+    return (
+        user,
+        repo.create_api_token(user.id, "tests"),
+        repo.create_session(user.id, timedelta(days=1)),
+    )

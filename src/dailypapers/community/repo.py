@@ -44,19 +44,24 @@ class CommunityRepo:
     def upvote(self, user_id: int, paper_id: int) -> int:
         """Add the user's vote (idempotent); returns the paper's new count."""
         with self.db.writer.begin() as conn:
+            # RETURNING tells reliably whether the row was new (rowcount is -1 on psycopg).
             added = conn.execute(
-                insert_ignoring(self.db.dialect, Upvote.__table__, ["user_id", "paper_id"]),
+                insert_ignoring(
+                    self.db.dialect, Upvote.__table__, ["user_id", "paper_id"]
+                ).returning(Upvote.user_id),
                 {"user_id": user_id, "paper_id": paper_id, "created_at": utcnow()},
-            ).rowcount
-            return self._change_upvotes(conn, paper_id, +1 if added == 1 else 0)
+            ).first()
+            return self._change_upvotes(conn, paper_id, +1 if added else 0)
 
     def remove_upvote(self, user_id: int, paper_id: int) -> int:
         """Take the user's vote back (idempotent); returns the paper's new count."""
         with self.db.writer.begin() as conn:
             removed = conn.execute(
-                delete(Upvote).where(Upvote.user_id == user_id, Upvote.paper_id == paper_id)
-            ).rowcount
-            return self._change_upvotes(conn, paper_id, -1 if removed == 1 else 0)
+                delete(Upvote)
+                .where(Upvote.user_id == user_id, Upvote.paper_id == paper_id)
+                .returning(Upvote.user_id)
+            ).first()
+            return self._change_upvotes(conn, paper_id, -1 if removed else 0)
 
     @staticmethod
     def _change_upvotes(conn: Connection, paper_id: int, delta: int) -> int:
@@ -114,8 +119,9 @@ class CommunityRepo:
                 .where(Comment.id == comment_id, Comment.user_id == user_id)
                 .where(Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))
                 .values(body=body, body_html=body_html, edited_at=utcnow())
-            ).rowcount
-        if changed != 1:
+                .returning(Comment.id)
+            ).first()
+        if changed is None:
             raise NotAllowed("You can only edit your own comments.")
 
     def delete_comment(self, comment_id: int, user_id: int) -> None:
@@ -165,17 +171,19 @@ class CommunityRepo:
         """Put a paper on ``day``'s feed; (entry, False) when it was already on a feed."""
         with self.db.writer.begin() as conn:
             added = conn.execute(
-                insert_ignoring(self.db.dialect, DailyEntry.__table__, ["paper_id"]),
+                insert_ignoring(self.db.dialect, DailyEntry.__table__, ["paper_id"]).returning(
+                    DailyEntry.id
+                ),
                 {
                     "paper_id": paper_id,
                     "day": day,
                     "submitted_by_id": user_id,
                     "submitted_at": utcnow(),
                 },
-            ).rowcount
+            ).first()
         with Session(self.db.reader, expire_on_commit=False) as s:
             entry = s.scalars(select(DailyEntry).where(DailyEntry.paper_id == paper_id)).one()
-        return entry, added == 1
+        return entry, added is not None
 
     def submissions_on(self, user_id: int, day: date) -> int:
         with self.db.reader.connect() as conn:
@@ -188,11 +196,10 @@ class CommunityRepo:
 
     def remove_from_daily(self, paper_id: int, admin_id: int) -> bool:
         with self.db.writer.begin() as conn:
-            return (
-                conn.execute(
-                    update(DailyEntry)
-                    .where(DailyEntry.paper_id == paper_id, DailyEntry.removed_at.is_(None))
-                    .values(removed_at=utcnow(), removed_by_id=admin_id)
-                ).rowcount
-                == 1
-            )
+            removed = conn.execute(
+                update(DailyEntry)
+                .where(DailyEntry.paper_id == paper_id, DailyEntry.removed_at.is_(None))
+                .values(removed_at=utcnow(), removed_by_id=admin_id)
+                .returning(DailyEntry.id)
+            ).first()
+        return removed is not None

@@ -64,12 +64,16 @@ def daily_json(item: FeedItem) -> dict[str, Any]:
     return {
         "paper": paper_json(paper, item.entry, item.submitter),
         "publishedAt": iso(item.entry.submitted_at),
+        "submittedOnDailyAt": iso(item.entry.submitted_at),
         "title": paper.title,
         "summary": paper.abstract,
         "thumbnail": None,
         "numComments": paper.num_comments,
         "submittedBy": user_json(item.submitter),
         "isAuthorParticipating": False,
+        # huggingface_hub reads these two from the top level of each item
+        "githubRepo": paper.github_url,
+        "projectPage": paper.project_url,
     }
 
 
