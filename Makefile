@@ -42,6 +42,7 @@ test: lint typecheck pytest  ## lint, type checks and the whole test suite
 
 bench: $(VENV)/.installed-test  ## benchmarks: print figures and ratios
 	$(BIN)/python bench/import_throughput.py
+	$(BIN)/python bench/web_latency.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -52,7 +52,7 @@ def test_upvote_form_is_idempotent(client: TestClient, store: PaperStore, paper:
     for action, expected in (("on", 6), ("on", 6), ("off", 5), ("off", 5)):
         response = me.post(
             f"/papers/{paper}/upvote",
-            data={"action": action, "csrf_token": token},
+            data={"vote": action, "csrf_token": token},
             headers={"Accept": "application/json"},
         )
         assert response.json() == {"upvotes": expected, "upvoted": action == "on"}

@@ -68,14 +68,14 @@ def upvote(
     arxiv_id: str,
     services: ServicesDep,
     user: UserDep,
-    action: Annotated[str, Form()] = "on",
+    vote: Annotated[str, Form()] = "on",
 ) -> Response:
     paper = _paper_or_404(services, arxiv_id)
     if user is None:
         return RedirectResponse(f"/login?next=/papers/{paper.arxiv_id}", status_code=303)
-    count = services.community.upvote(user, paper.arxiv_id, on=action != "off")
+    count = services.community.upvote(user, paper.arxiv_id, on=vote != "off")
     if _wants_json(request):
-        return JSONResponse({"upvotes": count, "upvoted": action != "off"})
+        return JSONResponse({"upvotes": count, "upvoted": vote != "off"})
     return _back(request, paper)
 
 

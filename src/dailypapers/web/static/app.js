@@ -18,7 +18,7 @@
       event.preventDefault();
       var button = form.querySelector("button");
       button.disabled = true;
-      fetch(form.action, {
+      fetch(form.getAttribute("action"), {
         method: "POST", body: new FormData(form), credentials: "same-origin",
         headers: { "Accept": "application/json" }
       }).then(function (response) {
@@ -29,7 +29,7 @@
         form.querySelector(".count").textContent = data.upvotes;
         form.classList.toggle("on", data.upvoted);
         button.setAttribute("aria-pressed", String(data.upvoted));
-        form.querySelector("input[name=action]").value = data.upvoted ? "off" : "on";
+        form.querySelector("input[name=vote]").value = data.upvoted ? "off" : "on";
       }).finally(function () { button.disabled = false; });
     });
   }
