@@ -209,3 +209,11 @@ def test_login_redirects_only_to_local_next(client: TestClient, smtp: SmtpSink) 
         follow_redirects=False,
     )
     assert response.headers["location"] == "/"
+
+
+def test_session_cookie_is_secure_over_https(client: TestClient, smtp: SmtpSink) -> None:
+    sign_up_and_verify(client, smtp, EMAIL, "ada")
+    secure = TestClient(client.app, base_url="https://testserver")
+    response = log_in(secure, EMAIL)
+    assert response.status_code == 303
+    assert "Secure" in response.headers["set-cookie"]

@@ -37,10 +37,12 @@ def page(chromium: Any, live: LiveServer) -> Iterator[Any]:  # noqa: F811
     context.close()
 
 
-def test_sign_up_verify_submit_upvote_comment(page: Any, live: LiveServer, smtp: SmtpSink,
-                                              httpserver: HTTPServer) -> None:
+def test_sign_up_verify_submit_upvote_comment(
+    page: Any, live: LiveServer, smtp: SmtpSink, httpserver: HTTPServer
+) -> None:
     httpserver.expect_request("/api/query").respond_with_data(
-        (FIXTURES / "arxiv" / "api_two_papers.xml").read_bytes())
+        (FIXTURES / "arxiv" / "api_two_papers.xml").read_bytes()
+    )
     page.goto("/signup")
     page.fill("input[name=email]", EMAIL)
     page.fill("input[name=username]", USERNAME)
@@ -88,9 +90,17 @@ def test_sign_up_verify_submit_upvote_comment(page: Any, live: LiveServer, smtp:
 
 
 def test_keyboard_shortcuts_and_theme(page: Any, live: LiveServer, store: PaperStore) -> None:
-    store.upsert_papers([PaperRecord(arxiv_id=f"2602.0000{n}", title=f"Paper {n}",
-                                     upvotes=10 - n, daily_day=date(2026, 2, 3))
-                         for n in range(1, 4)])
+    store.upsert_papers(
+        [
+            PaperRecord(
+                arxiv_id=f"2602.0000{n}",
+                title=f"Paper {n}",
+                upvotes=10 - n,
+                daily_day=date(2026, 2, 3),
+            )
+            for n in range(1, 4)
+        ]
+    )
     _, _, session = make_user(store, "keys")
     page.context.add_cookies([{"name": "dp_session", "value": session, "url": live.url}])
     page.goto("/")
@@ -122,22 +132,34 @@ def test_keyboard_shortcuts_and_theme(page: Any, live: LiveServer, store: PaperS
 
 HOSTILE = {
     "title": 'Robust <img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script>'
-             ' $\\frac{1}{2$ and $\\href{javascript:window.__pwned=3}{x}$',
+    " $\\frac{1}{2$ and $\\href{javascript:window.__pwned=3}{x}$",
     "abstract": '<svg onload="window.__pwned=4"></svg> Broken $\\begin{x}$ math, '
-                'fine $E=mc^2$, <a href="javascript:window.__pwned=5">link</a>',
+    'fine $E=mc^2$, <a href="javascript:window.__pwned=5">link</a>',
     "author": '"><img src=y onerror="window.__pwned=6">',
 }
 
 
 def test_hostile_text_runs_nothing(page: Any, live: LiveServer, store: PaperStore) -> None:
-    store.upsert_papers([PaperRecord(
-        arxiv_id="2602.06666", title=HOSTILE["title"], abstract=HOSTILE["abstract"],
-        authors=[HOSTILE["author"], "Normal Name"], daily_day=date(2026, 2, 3))])
+    store.upsert_papers(
+        [
+            PaperRecord(
+                arxiv_id="2602.06666",
+                title=HOSTILE["title"],
+                abstract=HOSTILE["abstract"],
+                authors=[HOSTILE["author"], "Normal Name"],
+                daily_day=date(2026, 2, 3),
+            )
+        ]
+    )
     _, token, _ = make_user(store, "mallory")
-    httpx.post(f"{live.url}/api/papers/2602.06666/comments", headers={
-        "Authorization": f"Bearer {token}"}, json={
-        "body": '<img src=z onerror="window.__pwned=7"> [x](javascript:window.__pwned=8) '
-                '<script>window.__pwned=9</script>'}).raise_for_status()
+    httpx.post(
+        f"{live.url}/api/papers/2602.06666/comments",
+        headers={"Authorization": f"Bearer {token}"},
+        json={
+            "body": '<img src=z onerror="window.__pwned=7"> [x](javascript:window.__pwned=8) '
+            "<script>window.__pwned=9</script>"
+        },
+    ).raise_for_status()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     for path in ("/", "/papers/2602.06666", "/papers/trending", "/search?q=Robust"):
@@ -161,10 +183,11 @@ SHOT_PAGES = {"daily": "/", "paper": "/papers/2601.23265", "trending": "/papers/
 def test_screenshots(chromium: Any, live: LiveServer, store: PaperStore, scheme: str) -> None:  # noqa: F811
     import_file(store, demo_path())
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for device, viewport in (("desktop", {"width": 1280, "height": 900}),
-                             ("phone", {"width": 390, "height": 844})):
-        context = chromium.new_context(base_url=live.url, viewport=viewport,
-                                       color_scheme=scheme)
+    for device, viewport in (
+        ("desktop", {"width": 1280, "height": 900}),
+        ("phone", {"width": 390, "height": 844}),
+    ):
+        context = chromium.new_context(base_url=live.url, viewport=viewport, color_scheme=scheme)
         tab = context.new_page()
         errors: list[str] = []
         tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,6 +25,7 @@ from dailypapers.web.security import SecurityHeaders
 from dailypapers.web.services import build_services
 
 STATIC_DIR = Path(__file__).parent / "static"
+log = logging.getLogger(__name__)
 
 
 def _is_api(request: Request) -> bool:
@@ -52,6 +54,11 @@ def install_error_handlers(app: FastAPI) -> None:
         return _error_response(
             request, exc.status_code, str(exc.detail), getattr(exc, "headers", None)
         )
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _error_response(request, 500, "Something went wrong on our side; it was logged.")
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

@@ -100,7 +100,8 @@ def login(
     set_session_cookie(
         response,
         services.accounts.start_session(user),
-        secure=services.settings.secure_cookies,
+        # Secure when the site is https, directly or behind a proxy that says so.
+        secure=services.settings.secure_cookies or request.url.scheme == "https",
         max_age=services.settings.session_days * 86400,
     )
     return response
