@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from helpers import ROOT, skip_or_fail
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -12,16 +12,16 @@ from typing import Any
 
 import httpx
 import pytest
-from browser import SCREENSHOTS, chromium  # noqa: F401 - the fixture
-from helpers import FIXTURES, make_user
 from pytest_httpserver import HTTPServer
-from servers import LiveServer, SmtpSink, link_in
 
+from browser import SCREENSHOTS, chromium  # noqa: F401 - the fixture
 from dailypapers.cli.import_cmd import demo_path
 from dailypapers.ingest.importer import import_file
 from dailypapers.models import utcnow
 from dailypapers.records import PaperRecord
 from dailypapers.store import PaperStore
+from helpers import FIXTURES, make_user
+from servers import LiveServer, SmtpSink, link_in
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -190,7 +190,7 @@ def test_screenshots(chromium: Any, live: LiveServer, store: PaperStore, scheme:
         context = chromium.new_context(base_url=live.url, viewport=viewport, color_scheme=scheme)
         tab = context.new_page()
         errors: list[str] = []
-        tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        tab.on("console", lambda m, sink=errors: sink.append(m.text) if m.type == "error" else None)
         for name, path in SHOT_PAGES.items():
             tab.goto(path)
             tab.wait_for_load_state("networkidle")
