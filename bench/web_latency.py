@@ -100,8 +100,12 @@ def run(engine: str, requests: int) -> None:
         store.close()
         env = os.environ | {"DAILYPAPERS_DATABASE_URL": url, "DAILYPAPERS_DATA_DIR": tmp}
         port = "8765"
-        proc = subprocess.Popen([sys.executable, "-m", "dailypapers", "serve", "--port", port],
-                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "dailypapers", "serve", "--port", port],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             wait_until_up(base, proc)
