@@ -100,6 +100,8 @@ def test_unknown_and_malformed_papers(client: TestClient, seeded: PaperStore) ->
     api = client.get("/api/papers/2612.99999")
     assert api.status_code == 404 and api.json() == {"error": "paper 2612.99999 not found"}
     assert client.get("/papers/%3Cscript%3E").status_code == 404
+    bad = client.get("/api/papers/banana")
+    assert bad.status_code == 400 and "accepted forms" in bad.json()["error"]
 
 
 @pytest.mark.parametrize(
