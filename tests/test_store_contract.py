@@ -8,6 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from dailypapers.db import include_object
 from dailypapers.models import Base
 from dailypapers.records import PaperRecord
 from dailypapers.store import DuplicateUser, FeedQuery, FeedRepo, PaperStore
@@ -27,7 +28,10 @@ def record(arxiv_id: str = "2401.01234", **fields: object) -> PaperRecord:
 
 def test_migrations_match_the_models(store: PaperStore) -> None:
     with store.db.reader.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(
+            conn, opts={"include_object": include_object, "compare_type": True}
+        )
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
 

@@ -8,6 +8,7 @@ each process keeps a single writer connection.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,8 +39,18 @@ class Database:
             self.writer.dispose()
 
 
+def _json_dumps(value: Any) -> str:
+    # Real characters, not \u escapes: full-text indexes and LIKE filters read this text.
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _sqlite_engine(url: str, *, begin: str, **kwargs: Any) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
+    engine = create_engine(
+        url,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        json_serializer=_json_dumps,
+        **kwargs,
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -71,12 +82,31 @@ def connect(url: str) -> Database:
         )
         return Database(url, reader, writer)
     if parsed.get_backend_name() == "postgresql":
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        engine = create_engine(
+            url, pool_pre_ping=True, pool_size=10, max_overflow=10, json_serializer=_json_dumps
+        )
         return Database(url, engine, engine)
     raise ValueError(
         f"unsupported database URL {parsed.render_as_string()!r}: "
         "use sqlite:///PATH or postgresql+psycopg://…"
     )
+
+
+# Search structures the migrations manage by hand: SQLite's FTS5 tables, PostgreSQL's
+# generated tsvector and the two search indexes. They are not in the models, so schema
+# comparisons skip them.
+HAND_MANAGED = (
+    "papers_fts",
+    "search_vector",
+    "ix_papers_search_vector",
+    "ix_paper_embeddings_hnsw",
+)
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    return not (name or "").startswith(HAND_MANAGED)
 
 
 def alembic_config() -> Config:

@@ -87,6 +87,14 @@ class Settings(BaseSettings):
     signups_per_hour: int = Field(
         default=5, ge=1, description="Sign-ups and reset requests per client per hour."
     )
+    embed_max_tokens: int = Field(
+        default=256, ge=16, le=512, description="Tokens of title + abstract the embedding sees."
+    )
+    embed_in_background: bool = Field(
+        default=True,
+        description="Let `serve` embed new papers in a background thread (one core); "
+        "otherwise run `dailypapers index` (or the worker).",
+    )
     import_batch_size: int = Field(
         default=2000, ge=1, description="Papers per transaction when importing."
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from dailypapers import __version__
-from dailypapers.cli import db_cmd, import_cmd, ingest_cmd, serve_cmd, user_cmd
+from dailypapers.cli import db_cmd, import_cmd, ingest_cmd, search_cmd, serve_cmd, user_cmd
 
 app = typer.Typer(
     name="dailypapers",
@@ -20,6 +20,9 @@ app.add_typer(user_cmd.app, name="user")
 app.add_typer(import_cmd.demo_app, name="demo")
 app.command("import")(import_cmd.import_command)
 app.command("serve")(serve_cmd.serve)
+app.command("index")(search_cmd.index)
+app.command("search")(search_cmd.search)
+app.command("eval")(search_cmd.eval_command)
 
 
 def _version(value: bool) -> None:

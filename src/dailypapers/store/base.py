@@ -14,12 +14,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any, cast
 
-from sqlalchemy import Connection, Insert, Table, bindparam, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Insert,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dailypapers.db import Database, upgrade
-from dailypapers.models import DailyEntry, HarvestState, Paper, User, utcnow
+from dailypapers.models import DailyEntry, HarvestState, Paper, PaperEmbedding, User, utcnow
 from dailypapers.records import PaperRecord
 from dailypapers.store.merge import MERGEABLE, Outcome, merge_paper, new_paper_values
 from dailypapers.store.sql import insert_ignoring
@@ -149,6 +159,10 @@ class PaperStore:
             changes = changes | {"modified_at": now}
             params = {f"v_{k}": v for k, v in changes.items()} | {"_id": paper_id}
             groups[tuple(sorted(changes))].append(params)
+        # A paper whose text changed gets embedded again by the indexer.
+        stale = [pid for pid, changes in updates if {"title", "abstract"} & set(changes)]
+        if stale:
+            conn.execute(delete(PaperEmbedding).where(PaperEmbedding.paper_id.in_(stale)))
         for columns, params_list in groups.items():
             update_stmt = (
                 update(PAPERS)

@@ -1,0 +1,1 @@
+"""Search: query parsing, lexical (BM25) and semantic rankers, fusion, similar papers."""

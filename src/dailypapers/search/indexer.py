@@ -1,0 +1,89 @@
+"""Embedding papers that have no vector yet (new, or whose text changed), in batches."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from sqlalchemy import delete, select
+
+from dailypapers.db import Database
+from dailypapers.models import Paper, PaperEmbedding
+from dailypapers.search.embed import Embedder, paper_text
+from dailypapers.search.vectors import EmbeddingRepo
+
+Progress = Callable[[int, int], None]  # (embedded so far, pending at the start)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def pending_count(db: Database, model: str) -> int:
+    from sqlalchemy import func
+
+    with db.reader.connect() as conn:
+        return int(
+            conn.scalar(
+                select(func.count())
+                .select_from(Paper)
+                .where(
+                    ~Paper.id.in_(
+                        select(PaperEmbedding.paper_id).where(PaperEmbedding.model == model)
+                    )
+                )
+            )
+            or 0
+        )
+
+
+def _pending_batch(
+    db: Database, model: str, after_id: int, size: int
+) -> list[tuple[int, str, str]]:
+    done = select(PaperEmbedding.paper_id).where(PaperEmbedding.model == model)
+    stmt = (
+        select(Paper.id, Paper.title, Paper.abstract)
+        .where(Paper.id > after_id, ~Paper.id.in_(done))
+        .order_by(Paper.id)
+        .limit(size)
+    )
+    with db.reader.connect() as conn:
+        return [(int(i), t, a) for i, t, a in conn.execute(stmt)]
+
+
+def embed_pending(
+    db: Database,
+    embedder: Embedder,
+    *,
+    batch_size: int = 256,
+    limit: int | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Embed every paper without a vector for this model; returns how many were embedded."""
+    repo = EmbeddingRepo(db, embedder.name)
+    total = pending_count(db, embedder.name)
+    done, last_id = 0, 0
+    while limit is None or done < limit:
+        size = batch_size if limit is None else min(batch_size, limit - done)
+        batch = _pending_batch(db, embedder.name, last_id, size)
+        if not batch:
+            break
+        texts = [paper_text(title, abstract) for _, title, abstract in batch]
+        vectors = embedder.embed(texts)
+        repo.save(
+            [
+                (pid, text_hash(t), vec)
+                for (pid, _, _), t, vec in zip(batch, texts, vectors, strict=True)
+            ]
+        )
+        done += len(batch)
+        last_id = batch[-1][0]
+        if progress:
+            progress(done, total)
+    return done
+
+
+def drop_embeddings(db: Database, model: str) -> None:
+    """Forget every vector of ``model`` (for `dailypapers index --rebuild`)."""
+    with db.writer.begin() as conn:
+        conn.execute(delete(PaperEmbedding).where(PaperEmbedding.model == model))

@@ -1,0 +1,90 @@
+"""The search box language, parsed into a plain structure (pure, no I/O).
+
+    plain words                     attention sparse
+    "quoted phrases"                "mixture of experts"
+    author:"Name" / author:Name     author:"Yann LeCun"
+    cat:cs.CL                       (repeatable; any of them matches)
+    after:2026-01-01 before:…       published dates, inclusive
+    an arXiv id or abs/pdf URL      that paper first
+    a pasted abstract               long text works: it becomes a semantic query
+
+Anything that does not parse as an operator is kept as words; nothing raises.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from dailypapers.arxiv_ids import InvalidArxivId, parse_arxiv_id
+
+MAX_QUERY_CHARS = 10_000
+_TOKEN = re.compile(
+    r'(?P<key>author|cat|after|before):(?:"(?P<qval>[^"]*)"?|(?P<val>\S+))'
+    r'|"(?P<phrase>[^"]*)"?'
+    r"|(?P<word>\S+)",
+    re.IGNORECASE,
+)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass
+class ParsedQuery:
+    text: str = ""  # the free text: words and phrases, for both rankers
+    words: list[str] = field(default_factory=list)
+    phrases: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    after: date | None = None
+    before: date | None = None
+    arxiv_id: str | None = None
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.authors or self.categories or self.after or self.before)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.text or self.has_filters or self.arxiv_id)
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def parse_query(raw: str) -> ParsedQuery:
+    """Parse the search box; see the module docstring for the forms."""
+    text = _CONTROL.sub(" ", raw[:MAX_QUERY_CHARS]).strip()
+    query = ParsedQuery()
+    try:
+        query.arxiv_id = parse_arxiv_id(text).id
+        return query
+    except InvalidArxivId:
+        pass
+    free: list[str] = []
+    for match in _TOKEN.finditer(text):
+        key = (match["key"] or "").lower()
+        value = (match["qval"] if match["qval"] is not None else match["val"] or "").strip()
+        if key == "author" and value:
+            query.authors.append(value)
+        elif key == "cat" and value:
+            query.categories.append(value)
+        elif key in ("after", "before") and (day := _date(value)):
+            setattr(query, key, day)
+        elif match["phrase"] is not None:
+            phrase = " ".join(match["phrase"].split())
+            if phrase:
+                query.phrases.append(phrase)
+                free.append(phrase)
+        elif match["word"]:
+            query.words.append(match["word"])
+            free.append(match["word"])
+        elif key:  # an operator with an unusable value: keep it as words
+            query.words.append(match.group(0))
+            free.append(match.group(0))
+    query.text = " ".join(free)
+    return query

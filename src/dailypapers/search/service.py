@@ -1,0 +1,181 @@
+"""Hybrid search and similar papers: one code path for the site, the API, the CLI and eval."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlalchemy import and_, select
+
+from dailypapers.models import Paper
+from dailypapers.search.embed import Embedder, paper_text
+from dailypapers.search.fusion import Ranked, rrf
+from dailypapers.search.lexical import LexicalIndex
+from dailypapers.search.query import ParsedQuery, parse_query
+from dailypapers.search.snippets import Segments, snippet
+from dailypapers.search.vectors import EmbeddingRepo, VectorIndex
+from dailypapers.store import PaperStore
+
+Mode = Literal["hybrid", "lexical", "dense"]
+Sort = Literal["relevance", "newest", "upvotes"]
+
+
+@dataclass(frozen=True)
+class FusionSettings:
+    """How the two lists combine (tuned on the dev benchmarks; see the README)."""
+
+    k: float = 60.0
+    lexical_weight: float = 1.0
+    dense_weight: float = 1.0
+    candidates: int = 100
+
+
+@dataclass
+class Hit:
+    paper: Paper
+    score: float
+    snippet: Segments
+
+
+@dataclass
+class SearchResult:
+    query: ParsedQuery
+    hits: list[Hit] = field(default_factory=list)
+
+
+def _normal(title: str) -> str:
+    return " ".join(title.lower().split()).strip(" .")
+
+
+class SearchService:
+    def __init__(
+        self,
+        store: PaperStore,
+        lexical: LexicalIndex,
+        vectors: VectorIndex,
+        embedder: Embedder,
+        fusion: FusionSettings | None = None,
+    ) -> None:
+        self.store = store
+        self.lexical = lexical
+        self.vectors = vectors
+        self.embedder = embedder
+        self.embeddings = EmbeddingRepo(store.db, embedder.name)
+        self.fusion = fusion or FusionSettings()
+
+    # -- ranking ---------------------------------------------------------------------------
+    def rank(
+        self,
+        query: ParsedQuery,
+        *,
+        mode: Mode = "hybrid",
+        limit: int = 100,
+        exclude: int | None = None,
+    ) -> Ranked:
+        """Best-first (paper_id, score) for a parsed query."""
+        if query.arxiv_id:
+            paper = self.store.get_paper(query.arxiv_id)
+            return [(paper.id, 1.0)] if paper else []
+        if not query.text:
+            return self._filtered_newest(query, limit)
+        depth = max(limit, self.fusion.candidates) + (1 if exclude else 0)
+        lists: list[Ranked] = []
+        weights: list[float] = []
+        if mode in ("hybrid", "lexical"):
+            lists.append(self.lexical.search(query, limit=depth))
+            weights.append(self.fusion.lexical_weight)
+        if mode in ("hybrid", "dense"):
+            vector = self.embedder.embed([query.text])[0]
+            lists.append(
+                self.vectors.search(vector, limit=depth, filters=self.lexical.filters(query))
+            )
+            weights.append(self.fusion.dense_weight)
+        fused = lists[0] if len(lists) == 1 else rrf(lists, k=self.fusion.k, weights=weights)
+        fused = [(pid, s) for pid, s in fused if pid != exclude]
+        return self._title_first(query, fused)[:limit]
+
+    def _title_first(self, query: ParsedQuery, ranked: Ranked) -> Ranked:
+        """A query that is exactly a paper's title puts that paper first."""
+        if len(query.text) < 12 or not ranked:
+            return ranked
+        wanted = _normal(query.text)
+        ids = [pid for pid, _ in ranked[:20]]
+        with self.store.db.reader.connect() as conn:
+            rows = conn.execute(select(Paper.id, Paper.title).where(Paper.id.in_(ids))).all()
+        exact = {pid for pid, title in rows if _normal(title) == wanted}
+        return [p for p in ranked if p[0] in exact] + [p for p in ranked if p[0] not in exact]
+
+    def _filtered_newest(self, query: ParsedQuery, limit: int) -> Ranked:
+        filters = self.lexical.filters(query)
+        if not filters:
+            return []
+        stmt = (
+            select(Paper.id)
+            .where(and_(*filters))
+            .order_by(Paper.published.desc().nulls_last(), Paper.id.desc())
+            .limit(limit)
+        )
+        with self.store.db.reader.connect() as conn:
+            ids = list(conn.scalars(stmt))
+        return [(int(pid), 1.0 / (rank + 1)) for rank, pid in enumerate(ids)]
+
+    def similar_ranked(self, paper: Paper, *, mode: Mode = "hybrid", limit: int = 10) -> Ranked:
+        """Papers like ``paper`` (itself excluded): its vector and its text as the query."""
+        text = paper_text(paper.title, paper.abstract)
+        depth = max(limit, self.fusion.candidates) + 1
+        lists: list[Ranked] = []
+        weights: list[float] = []
+        if mode in ("hybrid", "lexical"):
+            lists.append(
+                self.lexical.search(ParsedQuery(text=text, words=text.split()), limit=depth)
+            )
+            weights.append(self.fusion.lexical_weight)
+        if mode in ("hybrid", "dense"):
+            vector = self.embeddings.vector_of(paper.id)
+            if vector is None:
+                vector = self.embedder.embed([text])[0]
+            lists.append(self.vectors.search(vector, limit=depth))
+            weights.append(self.fusion.dense_weight)
+        fused = lists[0] if len(lists) == 1 else rrf(lists, k=self.fusion.k, weights=weights)
+        return [(pid, s) for pid, s in fused if pid != paper.id][:limit]
+
+    # -- results ---------------------------------------------------------------------------
+    def search(
+        self,
+        raw: str,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        sort: Sort = "relevance",
+        mode: Mode = "hybrid",
+    ) -> SearchResult:
+        query = parse_query(raw)
+        result = SearchResult(query)
+        if query.is_empty:
+            return result
+        ranked = self.rank(query, mode=mode, limit=max(self.fusion.candidates, offset + limit))
+        if query.arxiv_id and ranked:  # that paper first, then its neighbours
+            paper = self.store.get_paper_by_id(ranked[0][0])
+            if paper is not None:
+                ranked += self.similar_ranked(paper, limit=max(0, offset + limit - 1))
+        papers = self._papers([pid for pid, _ in ranked])
+        scored = [(papers[pid], score) for pid, score in ranked if pid in papers]
+        if sort == "newest":
+            scored.sort(key=lambda ps: (ps[0].published is not None, ps[0].published), reverse=True)
+        elif sort == "upvotes":
+            scored.sort(key=lambda ps: ps[0].upvotes, reverse=True)
+        result.hits = [
+            Hit(p, s, snippet(p.abstract, query.text)) for p, s in scored[offset : offset + limit]
+        ]
+        return result
+
+    def similar(self, paper: Paper, *, limit: int = 10) -> list[Hit]:
+        ranked = self.similar_ranked(paper, limit=limit)
+        papers = self._papers([pid for pid, _ in ranked])
+        return [Hit(papers[pid], score, []) for pid, score in ranked if pid in papers]
+
+    def _papers(self, ids: list[int]) -> dict[int, Paper]:
+        if not ids:
+            return {}
+        with self.store.session() as session:
+            return {p.id: p for p in session.scalars(select(Paper).where(Paper.id.in_(ids)))}

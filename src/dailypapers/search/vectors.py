@@ -1,0 +1,228 @@
+"""Embedding storage and nearest-neighbour search.
+
+Vectors live in the database (paper_embeddings), the source of truth on both engines.
+PostgreSQL searches them with pgvector's HNSW index. On SQLite, an in-memory usearch HNSW
+index mirrors the table: it is saved under the data directory with the watermark it reflects,
+catches up with rows changed since (so new papers become searchable without a rebuild), and
+is rebuilt from the table whenever the counts disagree, so it never silently drifts.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+from sqlalchemy import ColumnElement, and_, delete, func, select, text
+from usearch.index import Index
+
+from dailypapers.db import Database
+from dailypapers.models import Paper, PaperEmbedding, utcnow
+from dailypapers.search.embed import DIMENSIONS, Vectors
+from dailypapers.search.fusion import Ranked
+from dailypapers.store.sql import insert_ignoring
+
+SYNC_INTERVAL_SECONDS = 1.0
+
+
+class VectorIndex(Protocol):
+    def search(
+        self, vector: Vectors, *, limit: int, filters: Sequence[ColumnElement[bool]] = ()
+    ) -> Ranked:
+        """Most similar papers first, as (paper_id, cosine similarity)."""
+
+
+class EmbeddingRepo:
+    """Reads and writes paper_embeddings for one model."""
+
+    def __init__(self, db: Database, model: str) -> None:
+        self.db = db
+        self.model = model
+
+    def save(self, rows: Sequence[tuple[int, str, Vectors]]) -> None:
+        """(paper_id, text_hash, vector) rows, replacing older ones."""
+        if not rows:
+            return
+        now = utcnow()
+        ids = [pid for pid, _, _ in rows]
+        with self.db.writer.begin() as conn:
+            conn.execute(delete(PaperEmbedding).where(PaperEmbedding.paper_id.in_(ids)))
+            conn.execute(
+                insert_ignoring(self.db.dialect, PaperEmbedding.__table__, ["paper_id"]),
+                [
+                    {
+                        "paper_id": pid,
+                        "model": self.model,
+                        "text_hash": h,
+                        "vector": vec,
+                        "updated_at": now,
+                    }
+                    for pid, h, vec in rows
+                ],
+            )
+
+    def vector_of(self, paper_id: int) -> Vectors | None:
+        with self.db.reader.connect() as conn:
+            value = conn.scalar(
+                select(PaperEmbedding.vector).where(
+                    PaperEmbedding.paper_id == paper_id, PaperEmbedding.model == self.model
+                )
+            )
+        return None if value is None else np.asarray(value, dtype=np.float32)
+
+    def state(self) -> tuple[int, datetime | None]:
+        with self.db.reader.connect() as conn:
+            count, latest = conn.execute(
+                select(func.count(), func.max(PaperEmbedding.updated_at)).where(
+                    PaperEmbedding.model == self.model
+                )
+            ).one()
+        return int(count), latest
+
+    def rows_since(
+        self, since: datetime | None, batch: int = 5000
+    ) -> list[tuple[int, Vectors, datetime]]:
+        stmt = select(
+            PaperEmbedding.paper_id, PaperEmbedding.vector, PaperEmbedding.updated_at
+        ).where(PaperEmbedding.model == self.model)
+        if since is not None:
+            stmt = stmt.where(PaperEmbedding.updated_at >= since)
+        with self.db.reader.connect() as conn:
+            return [(int(p), np.asarray(v, dtype=np.float32), u) for p, v, u in conn.execute(stmt)]
+
+
+class PgVectorIndex:
+    """pgvector HNSW (cosine), with iterative scans so filtered queries still fill up."""
+
+    def __init__(self, repo: EmbeddingRepo) -> None:
+        self.repo = repo
+
+    def search(
+        self, vector: Vectors, *, limit: int, filters: Sequence[ColumnElement[bool]] = ()
+    ) -> Ranked:
+        distance = PaperEmbedding.vector.cosine_distance(vector.astype(np.float32))
+        stmt = (
+            select(PaperEmbedding.paper_id, distance)
+            .where(PaperEmbedding.model == self.repo.model)
+            .order_by(distance)
+            .limit(limit)
+        )
+        if filters:
+            stmt = stmt.join(Paper, Paper.id == PaperEmbedding.paper_id).where(and_(*filters))
+        with self.repo.db.reader.begin() as conn:
+            conn.execute(text("SET LOCAL hnsw.ef_search = 100"))
+            conn.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
+            return [(int(pid), 1.0 - float(d)) for pid, d in conn.execute(stmt)]
+
+
+class UsearchIndex:
+    """The SQLite engine's ANN index: usearch HNSW in memory, mirrored from the table."""
+
+    def __init__(self, repo: EmbeddingRepo, directory: Path | None = None) -> None:
+        self.repo = repo
+        self.directory = directory
+        self._index = self._new_index()
+        self._watermark: datetime | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+        self._loaded = False
+
+    @staticmethod
+    def _new_index() -> Index:
+        return Index(
+            ndim=DIMENSIONS,
+            metric="cos",
+            dtype="f16",
+            connectivity=16,
+            expansion_add=128,
+            expansion_search=96,
+        )
+
+    def _paths(self) -> tuple[Path, Path] | None:
+        if self.directory is None:
+            return None
+        safe = self.repo.model.replace("@", "-").replace("/", "-")
+        return self.directory / f"{safe}.usearch", self.directory / f"{safe}.json"
+
+    def _load_saved(self) -> None:
+        paths = self._paths()
+        if paths and paths[0].exists() and paths[1].exists():
+            meta = json.loads(paths[1].read_text())
+            self._index.load(str(paths[0]))
+            self._watermark = (
+                datetime.fromisoformat(meta["watermark"]) if meta["watermark"] else None
+            )
+
+    def _save(self) -> None:
+        paths = self._paths()
+        if paths is None:
+            return
+        paths[0].parent.mkdir(parents=True, exist_ok=True)
+        self._index.save(str(paths[0]))
+        watermark = self._watermark.isoformat() if self._watermark else None
+        paths[1].write_text(json.dumps({"watermark": watermark, "count": len(self._index)}))
+
+    def sync(self, *, force: bool = False) -> None:
+        """Catch up with the table; rebuild from it when the counts disagree."""
+        with self._lock:
+            if not force and time.monotonic() - self._checked < SYNC_INTERVAL_SECONDS:
+                return
+            if not self._loaded:
+                self._load_saved()
+                self._loaded = True
+            count, latest = self.repo.state()
+            changed = latest is not None and (self._watermark is None or latest > self._watermark)
+            if changed:
+                self._add(self.repo.rows_since(self._watermark))
+            if len(self._index) != count:
+                self._index = self._new_index()
+                self._watermark = None
+                self._add(self.repo.rows_since(None))
+                changed = True
+            if changed:
+                self._save()
+            self._checked = time.monotonic()
+
+    def _add(self, rows: list[tuple[int, Vectors, datetime]]) -> None:
+        if not rows:
+            return
+        keys = np.array([pid for pid, _, _ in rows], dtype=np.uint64)
+        present = [k for k in keys if self._index.contains(int(k))]
+        if present:
+            self._index.remove(np.array(present, dtype=np.uint64))
+        self._index.add(keys, np.stack([vec for _, vec, _ in rows]))
+        newest = max(updated for _, _, updated in rows)
+        self._watermark = max(self._watermark, newest) if self._watermark else newest
+
+    def search(
+        self, vector: Vectors, *, limit: int, filters: Sequence[ColumnElement[bool]] = ()
+    ) -> Ranked:
+        self.sync()
+        size = len(self._index)
+        if size == 0:
+            return []
+        if not filters:
+            found = self._index.search(vector, min(limit, size))
+            return [
+                (int(k), 1.0 - float(d)) for k, d in zip(found.keys, found.distances, strict=True)
+            ]
+        return self._filtered(vector, limit, filters)
+
+    def _filtered(
+        self, vector: Vectors, limit: int, filters: Sequence[ColumnElement[bool]]
+    ) -> Ranked:
+        # Filters come before truncation: score every paper that passes them, exactly.
+        with self.repo.db.reader.connect() as conn:
+            ids = [int(i) for i in conn.scalars(select(Paper.id).where(and_(*filters)))]
+        keys = np.array([i for i in ids if self._index.contains(i)], dtype=np.uint64)
+        if len(keys) == 0:
+            return []
+        matrix = np.asarray(self._index.get(keys), dtype=np.float32)
+        scores = matrix @ vector.astype(np.float32)
+        top = np.argsort(-scores)[:limit]
+        return [(int(keys[i]), float(scores[i])) for i in top]
