@@ -67,6 +67,7 @@ def env(tmp_path: Path, db_url: str) -> dict[str, str]:
         "DAILYPAPERS_DATABASE_URL": db_url,
         "DAILYPAPERS_ARXIV_DELAY_SECONDS": "0",
         "DAILYPAPERS_ARXIV_MAX_BACKOFF_SECONDS": "0.2",
+        "DAILYPAPERS_EMBED_IN_BACKGROUND": "false",
         "COLUMNS": "200",
     }
     return environ

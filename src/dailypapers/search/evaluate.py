@@ -89,24 +89,31 @@ def evaluate(
     bench: Benchmark,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, dict[str, float]]:
-    """nDCG@10, nDCG@20 and Recall@100 per mode, averaged over the judged queries."""
+    """Import, embed, then score every mode (nDCG@10, nDCG@20, Recall@100)."""
     to_doc = load_corpus(store, bench)
-    to_paper = {doc: pid for pid, doc in to_doc.items()}
     embed_pending(store.db, search.embedder)
     table: dict[str, dict[str, float]] = {}
     for mode in MODES:
-        scores = {"nDCG@10": 0.0, "nDCG@20": 0.0, "R@100": 0.0}
-        for query in bench.queries:
-            ranked = _run(store, search, query, mode, to_paper)
-            ranking = [to_doc[pid] for pid, _ in ranked if pid in to_doc]
-            relevant = bench.qrels[query["_id"]]
-            scores["nDCG@10"] += ndcg(ranking, relevant, 10)
-            scores["nDCG@20"] += ndcg(ranking, relevant, 20)
-            scores["R@100"] += recall(ranking, relevant, 100)
-        table[mode] = {name: value / len(bench.queries) for name, value in scores.items()}
+        table[mode] = score(store, search, bench, to_doc, mode)
         if progress:
             progress(mode)
     return table
+
+
+def score(
+    store: PaperStore, search: SearchService, bench: Benchmark, to_doc: dict[int, str], mode: Mode
+) -> dict[str, float]:
+    """Mean nDCG@10, nDCG@20 and Recall@100 of one mode over the judged queries."""
+    to_paper = {doc: pid for pid, doc in to_doc.items()}
+    totals = {"nDCG@10": 0.0, "nDCG@20": 0.0, "R@100": 0.0}
+    for query in bench.queries:
+        ranked = _run(store, search, query, mode, to_paper)
+        ranking = [to_doc[pid] for pid, _ in ranked if pid in to_doc]
+        relevant = bench.qrels[query["_id"]]
+        totals["nDCG@10"] += ndcg(ranking, relevant, 10)
+        totals["nDCG@20"] += ndcg(ranking, relevant, 20)
+        totals["R@100"] += recall(ranking, relevant, 100)
+    return {name: value / len(bench.queries) for name, value in totals.items()}
 
 
 def _run(

@@ -12,15 +12,28 @@ from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Text, and_, cast, func, literal_column, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Text,
+    and_,
+    cast,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+)
 
 from dailypapers.db import Database
 from dailypapers.models import Paper
 from dailypapers.search.fusion import Ranked
 from dailypapers.search.query import ParsedQuery
 
+FTS = table("papers_fts", column("rowid"))  # SQLite's FTS5 index (see migration 0003)
 _WORD = re.compile(r"\w+", re.UNICODE)
-MAX_TERMS = 32
+MAX_TERMS = 64
 STOPWORDS = frozenset(
     [
         "a",
@@ -141,7 +154,7 @@ def common_filters(query: ParsedQuery) -> list[ColumnElement[bool]]:
 class SqliteLexical:
     """FTS5 with Porter stemming; bm25() with the title weighted above abstract and authors."""
 
-    def __init__(self, db: Database, weights: Sequence[float] = (3.0, 1.0, 1.0)) -> None:
+    def __init__(self, db: Database, weights: Sequence[float] = (2.0, 1.0, 0.5)) -> None:
         self.db = db
         self.weights = tuple(float(w) for w in weights)
 
@@ -172,14 +185,12 @@ class SqliteLexical:
             return []
         w_title, w_abstract, w_authors = self.weights
         score = text(f"bm25(papers_fts, {w_title}, {w_abstract}, {w_authors})")
-        stmt = (
-            select(text("papers_fts.rowid"), score)
-            .select_from(text("papers_fts"))
-            .where(text("papers_fts MATCH :expr").bindparams(expr=expression))
+        stmt = select(FTS.c.rowid, score).where(
+            text("papers_fts MATCH :expr").bindparams(expr=expression)
         )
         filters = self.filters(query)
         if filters:
-            stmt = stmt.join(Paper, text("papers.id = papers_fts.rowid")).where(and_(*filters))
+            stmt = stmt.join(Paper, Paper.id == FTS.c.rowid).where(and_(*filters))
         stmt = stmt.order_by(score).limit(limit)
         with self.db.reader.connect() as conn:
             return [(int(pid), -float(s)) for pid, s in conn.execute(stmt)]
@@ -221,7 +232,7 @@ class PostgresLexical:
         stmt = (
             select(Paper.id, score)
             .where(vector.op("@@")(tsq))
-            .where(and_(*self.filters(query)))
+            .where(*self.filters(query))
             .order_by(score.desc(), Paper.id)
             .limit(limit)
         )

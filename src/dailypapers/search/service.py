@@ -24,9 +24,9 @@ Sort = Literal["relevance", "newest", "upvotes"]
 class FusionSettings:
     """How the two lists combine (tuned on the dev benchmarks; see the README)."""
 
-    k: float = 60.0
+    k: float = 10.0
     lexical_weight: float = 1.0
-    dense_weight: float = 1.0
+    dense_weight: float = 1.5
     candidates: int = 100
 
 

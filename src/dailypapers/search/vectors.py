@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-from sqlalchemy import ColumnElement, and_, delete, func, select, text
+from sqlalchemy import ColumnElement, Float, and_, bindparam, delete, func, select, text
 from usearch.index import Index
 
 from dailypapers.db import Database
@@ -105,7 +105,10 @@ class PgVectorIndex:
     def search(
         self, vector: Vectors, *, limit: int, filters: Sequence[ColumnElement[bool]] = ()
     ) -> Ranked:
-        distance = PaperEmbedding.vector.cosine_distance(vector.astype(np.float32))
+        from pgvector.sqlalchemy import Vector
+
+        probe = bindparam("probe", vector.astype(np.float32).tolist(), type_=Vector(DIMENSIONS))
+        distance = PaperEmbedding.vector.op("<=>", return_type=Float)(probe)
         stmt = (
             select(PaperEmbedding.paper_id, distance)
             .where(PaperEmbedding.model == self.repo.model)
@@ -123,8 +126,15 @@ class PgVectorIndex:
 class UsearchIndex:
     """The SQLite engine's ANN index: usearch HNSW in memory, mirrored from the table."""
 
-    def __init__(self, repo: EmbeddingRepo, directory: Path | None = None) -> None:
+    def __init__(
+        self,
+        repo: EmbeddingRepo,
+        directory: Path | None = None,
+        *,
+        sync_interval: float = SYNC_INTERVAL_SECONDS,
+    ) -> None:
         self.repo = repo
+        self.sync_interval = sync_interval
         self.directory = directory
         self._index = self._new_index()
         self._watermark: datetime | None = None
@@ -170,7 +180,7 @@ class UsearchIndex:
     def sync(self, *, force: bool = False) -> None:
         """Catch up with the table; rebuild from it when the counts disagree."""
         with self._lock:
-            if not force and time.monotonic() - self._checked < SYNC_INTERVAL_SECONDS:
+            if not force and time.monotonic() - self._checked < self.sync_interval:
                 return
             if not self._loaded:
                 self._load_saved()

@@ -205,20 +205,6 @@ class PaperStore:
         with self.session() as s:
             return s.get(Paper, paper_id)
 
-    def search_titles(self, query: str, limit: int = 20) -> list[Paper]:
-        """Papers whose title contains every word of ``query`` (a stopgap until hybrid search)."""
-        words = [w for w in query.split() if w][:10]
-        if not words:
-            return []
-        stmt = select(Paper)
-        for word in words:
-            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            stmt = stmt.where(Paper.title.ilike(f"%{escaped}%", escape="\\"))
-        with self.session() as s:
-            return list(
-                s.scalars(stmt.order_by(Paper.upvotes.desc(), Paper.id.desc()).limit(limit))
-            )
-
     def count_papers(self) -> int:
         with self.db.reader.connect() as conn:
             return int(conn.scalar(select(func.count()).select_from(PAPERS)) or 0)

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Query
 
 from dailypapers.arxiv_ids import InvalidArxivId, parse_arxiv_id
+from dailypapers.models import Paper
 from dailypapers.store import FeedQuery
 from dailypapers.web.deps import ServicesDep
 from dailypapers.web.periods import BadPeriod, Period, day_period, parse_period
@@ -70,14 +71,24 @@ def search_papers(
     services: ServicesDep,
     q: Annotated[str, Query(max_length=10_000)] = "",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    sort: Literal["relevance", "newest", "upvotes"] = "relevance",
 ) -> list[dict[str, Any]]:
-    """Papers matching ``q`` (title words for now; hybrid search replaces this)."""
-    return [search_json(paper) for paper in services.store.search_titles(q, limit)]
+    """Hybrid (keyword + semantic) search; see the README for the query language."""
+    return [
+        search_json(hit.paper) for hit in services.search.search(q, limit=limit, sort=sort).hits
+    ]
 
 
-@router.get("/papers/{arxiv_id:path}")
-def paper(arxiv_id: str, services: ServicesDep) -> dict[str, Any]:
-    """One paper by arXiv id (any accepted form); 404 when it is not here."""
+@router.get("/papers/{arxiv_id:path}/similar")
+def similar_papers(
+    arxiv_id: str, services: ServicesDep, limit: Annotated[int, Query(ge=1, le=50)] = 10
+) -> list[dict[str, Any]]:
+    """Papers similar to this one (itself excluded), best first."""
+    found = _paper_or_error(services, arxiv_id)
+    return [search_json(hit.paper) for hit in services.search.similar(found, limit=limit)]
+
+
+def _paper_or_error(services: Services, arxiv_id: str) -> Paper:
     try:
         parsed = parse_arxiv_id(arxiv_id)
     except InvalidArxivId as exc:
@@ -85,6 +96,13 @@ def paper(arxiv_id: str, services: ServicesDep) -> dict[str, Any]:
     found = services.store.get_paper(parsed.id)
     if found is None:
         raise HTTPException(404, f"paper {parsed.id} not found")
+    return found
+
+
+@router.get("/papers/{arxiv_id:path}")
+def paper(arxiv_id: str, services: ServicesDep) -> dict[str, Any]:
+    """One paper by arXiv id (any accepted form); 404 when it is not here."""
+    found = _paper_or_error(services, arxiv_id)
     item = services.feeds.entry_for(found.id)
     if item is None:
         return paper_json(found)

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from dailypapers import __version__
 from dailypapers.community.service import Fetcher
 from dailypapers.mail import Mailer
+from dailypapers.search.background import BackgroundIndexer
 from dailypapers.settings import Settings
 from dailypapers.store import PaperStore, open_store
 from dailypapers.web import api, api_write, feeds
@@ -80,7 +81,12 @@ def create_app(
         owned = store is None
         opened = store or open_store(settings.resolved_database_url)
         app.state.services = build_services(settings, opened, mailer=mailer, fetch=fetch)
+        indexer = None
+        if settings.embed_in_background:
+            indexer = BackgroundIndexer(opened.db, max_tokens=settings.embed_max_tokens).start()
         yield
+        if indexer is not None:
+            indexer.stop()
         if owned:
             opened.close()
 

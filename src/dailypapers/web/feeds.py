@@ -79,9 +79,9 @@ def search(
     request: Request,
     fmt: Format,
     services: ServicesDep,
-    q: Annotated[str, Query(max_length=1000)] = "",
+    q: Annotated[str, Query(max_length=10_000)] = "",
 ) -> Response:
-    papers = services.store.search_titles(q, FEED_SIZE)
+    papers = [hit.paper for hit in services.search.search(q, limit=FEED_SIZE).hits]
     entries = [(paper, paper.published) for paper in papers]
     return _feed(
         request, services, fmt, f"Search: {q}", f"/feeds/search.{fmt}?q={quote(q)}", entries

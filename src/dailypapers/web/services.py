@@ -15,6 +15,8 @@ from dailypapers.ingest.http import PoliteClient, RequestGate
 from dailypapers.mail import Mailer, mailer_from_url
 from dailypapers.ratelimit import RateLimiter
 from dailypapers.records import PaperRecord
+from dailypapers.search.factory import build_search
+from dailypapers.search.service import SearchService
 from dailypapers.settings import Settings
 from dailypapers.store import FeedRepo, PaperStore
 
@@ -27,6 +29,7 @@ class Services:
     accounts: AccountService
     community: CommunityService
     limiter: RateLimiter
+    search: SearchService
     secret: str
 
 
@@ -77,5 +80,8 @@ def build_services(
         accounts=accounts,
         community=community,
         limiter=RateLimiter(store.db),
+        search=build_search(
+            store, data_dir=settings.data_dir, max_tokens=settings.embed_max_tokens
+        ),
         secret=secret,
     )

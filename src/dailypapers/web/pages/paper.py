@@ -57,7 +57,7 @@ def paper_page(
             "bibtex": bibtex(paper),
             "citation_meta": citation_meta(paper),
             "canonical": f"{services.settings.base_url.rstrip('/')}/papers/{paper.arxiv_id}",
-            "similar": None,  # filled by the search issue
+            "similar": [hit.paper for hit in services.search.similar(paper, limit=6)],
         },
     )
 

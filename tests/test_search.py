@@ -1,0 +1,318 @@
+"""Hybrid search and similar papers on both engines, through the service, API and CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+
+from dailypapers.records import PaperRecord
+from dailypapers.search.embed import OnnxEmbedder
+from dailypapers.search.factory import build_search
+from dailypapers.search.indexer import embed_pending, pending_count
+from dailypapers.search.service import SearchService
+from dailypapers.store import PaperStore
+from helpers import run_cli
+
+PAPERS = [
+    (
+        "2601.00001",
+        "Sparse Mixture of Experts for Language Models",
+        "We route tokens to a few experts, scaling transformers cheaply.",
+        ["Noam Shazeer"],
+        ["cs.CL", "cs.LG"],
+        date(2026, 1, 5),
+        40,
+    ),
+    (
+        "2601.00002",
+        "Diffusion Models for High-Resolution Image Synthesis",
+        "A denoising diffusion model generates photorealistic images from text prompts.",
+        ["Robin Rombach"],
+        ["cs.CV"],
+        date(2026, 1, 20),
+        90,
+    ),
+    (
+        "2601.00003",
+        "Graph Neural Networks for Molecule Property Prediction",
+        "Message passing networks predict chemical properties of molecules.",
+        ["Ada Lovelace"],
+        ["cs.LG", "q-bio.BM"],
+        date(2026, 2, 1),
+        5,
+    ),
+    (
+        "2601.00004",
+        "Reinforcement Learning from Human Feedback",
+        "We fine-tune language models with a reward model trained on human preferences.",
+        ["Paul Christiano"],
+        ["cs.LG", "cs.AI"],
+        date(2026, 2, 10),
+        60,
+    ),
+    (
+        "2601.00005",
+        "Robot Grasping with Tactile Sensors",
+        "A robot arm learns to grasp objects using touch sensing and vision.",
+        ["Grace Hopper"],
+        ["cs.RO"],
+        date(2026, 2, 15),
+        12,
+    ),
+    (
+        "2601.00006",
+        "Efficient Attention for Long Documents",
+        "Linear attention lets transformers read very long sequences of text.",
+        ["Iz Beltagy", "Jürgen Schmidhuber"],
+        ["cs.CL"],
+        date(2026, 2, 20),
+        25,
+    ),
+]
+
+
+@pytest.fixture(scope="session")
+def embedder() -> OnnxEmbedder:
+    return OnnxEmbedder()
+
+
+@pytest.fixture
+def search(store: PaperStore, embedder: OnnxEmbedder, tmp_path) -> SearchService:  # type: ignore[no-untyped-def]
+    store.upsert_papers(
+        [
+            PaperRecord(
+                arxiv_id=i,
+                title=t,
+                abstract=a,
+                authors=au,
+                categories=c,
+                published=datetime.combine(d, datetime.min.time()),
+                upvotes=u,
+            )
+            for i, t, a, au, c, d, u in PAPERS
+        ]
+    )
+    embed_pending(store.db, embedder)
+    service = build_search(store, data_dir=tmp_path, embedder=embedder)
+    if hasattr(service.vectors, "sync_interval"):
+        service.vectors.sync_interval = 0  # see changes at once (the default is 1 s)
+    return service
+
+
+def ids(service: SearchService, raw: str, **kwargs: object) -> list[str]:
+    return [h.paper.arxiv_id for h in service.search(raw, **kwargs).hits]  # type: ignore[arg-type]
+
+
+def test_plain_words_and_semantic_matches(search: SearchService) -> None:
+    assert ids(search, "mixture of experts")[0] == "2601.00001"
+    # no shared keyword: the dense ranker carries it
+    assert ids(search, "text-to-image generation")[0] == "2601.00002"
+    assert ids(search, "learning from human preference judgements", mode="dense")[0] == "2601.00004"
+
+
+def test_id_url_title_and_pasted_abstract_come_first(search: SearchService) -> None:
+    assert ids(search, "https://arxiv.org/abs/2601.00005v2")[0] == "2601.00005"
+    assert ids(search, "arXiv:2601.00003")[0] == "2601.00003"
+    assert ids(search, "Efficient Attention for Long Documents")[0] == "2601.00006"
+    pasted = PAPERS[2][2] + " " + PAPERS[2][1]
+    assert ids(search, pasted)[0] == "2601.00003"
+
+
+def test_filters_apply_before_truncation(search: SearchService) -> None:
+    assert ids(search, "cat:cs.CL") == ["2601.00006", "2601.00001"]  # newest first
+    assert set(ids(search, "language models cat:cs.CL")) == {"2601.00001", "2601.00006"}
+    assert ids(search, 'author:"Jürgen Schmidhuber"') == ["2601.00006"]
+    assert ids(search, "author:schmidhuber attention") == ["2601.00006"]
+    between = ids(search, "models after:2026-01-10 before:2026-02-10")
+    assert set(between) <= {"2601.00002", "2601.00003", "2601.00004"} and between
+    assert ids(search, '"human feedback"', mode="lexical") == ["2601.00004"]
+
+
+def test_sorts(search: SearchService) -> None:
+    by_votes = ids(search, "models", sort="upvotes", limit=3)
+    assert by_votes[0] == "2601.00002"
+    newest = ids(search, "models", sort="newest", limit=3)
+    assert newest == sorted(
+        newest, key=lambda i: next(p[5] for p in PAPERS if p[0] == i), reverse=True
+    )
+
+
+def test_snippets_mark_the_terms(search: SearchService) -> None:
+    hit = search.search("diffusion images").hits[0]
+    marked = [text for text, matched in hit.snippet if matched]
+    assert "diffusion" in marked and "images" in marked
+
+
+def test_similar_excludes_the_paper_itself(search: SearchService, store: PaperStore) -> None:
+    paper = store.get_paper("2601.00001")
+    assert paper is not None
+    similar = [h.paper.arxiv_id for h in search.similar(paper, limit=3)]
+    assert "2601.00001" not in similar and similar[0] in {"2601.00006", "2601.00004"}
+
+
+def test_new_papers_become_searchable_without_a_rebuild(
+    search: SearchService, store: PaperStore, embedder: OnnxEmbedder
+) -> None:
+    assert ids(search, "protein folding structure", mode="dense")[0] != "2601.00007"
+    store.upsert_papers(
+        [
+            PaperRecord(
+                arxiv_id="2601.00007",
+                title="Protein Structure Folding",
+                abstract="We predict 3D protein structures.",
+            )
+        ]
+    )
+    assert ids(search, "protein", mode="lexical") == ["2601.00007"]  # keywords: at once
+    assert pending_count(store.db, embedder.name) == 1
+    assert embed_pending(store.db, embedder) == 1  # only the new paper
+    assert ids(search, "how do proteins fold in 3D", mode="dense")[0] == "2601.00007"
+    store.upsert_papers(
+        [
+            PaperRecord(
+                arxiv_id="2601.00007",
+                title="Protein Structure Folding",
+                abstract="Now about quantum error correction codes.",
+            )
+        ]
+    )
+    assert pending_count(store.db, embedder.name) == 1  # changed text: embedded again
+    embed_pending(store.db, embedder)
+    assert ids(search, "quantum error correction", mode="dense")[0] == "2601.00007"
+
+
+@pytest.fixture
+def indexed_client(
+    client: TestClient, store: PaperStore, embedder: OnnxEmbedder
+) -> Iterator[TestClient]:
+    store.upsert_papers(
+        [
+            PaperRecord(arxiv_id=i, title=t, abstract=a, authors=au, categories=c)
+            for i, t, a, au, c, _, _ in PAPERS
+        ]
+    )
+    embed_pending(store.db, embedder)
+    yield client
+
+
+HOSTILE = [
+    '"',
+    '"""',
+    "*",
+    "NEAR(a b)",
+    "-",
+    "a -b",
+    "((",
+    ")",
+    "a OR",
+    "AND",
+    "title:x",
+    "^x",
+    "{x}",
+    "'; DROP TABLE papers; --",
+    "\x00\x01\x1f",
+    "日本語の論文",
+    "Привет мир",
+    "🙂" * 50,
+    "a" * 3000,
+    " ".join(["word"] * 2000),
+    "author:",
+    "cat:",
+    "after:",
+    'author:"',
+    "$\\frac{1}{2}$",
+    "<script>alert(1)</script>",
+    "%",
+    "_",
+    "\\",
+]
+
+
+@pytest.mark.parametrize("raw", HOSTILE)
+def test_no_input_breaks_the_engine(indexed_client: TestClient, raw: str) -> None:
+    for path in ("/api/papers/search", "/search", "/feeds/search.atom"):
+        response = indexed_client.get(path, params={"q": raw})
+        assert response.status_code == 200, (path, raw, response.text[:300])
+
+
+def test_oversized_queries_get_a_clear_4xx(indexed_client: TestClient) -> None:
+    response = indexed_client.get("/api/papers/search", params={"q": "x" * 10_001})
+    assert response.status_code == 422 and "q" in response.json()["error"]
+
+
+def test_api_search_and_similar(indexed_client: TestClient) -> None:
+    found = indexed_client.get(
+        "/api/papers/search", params={"q": "robot grasping", "limit": 2}
+    ).json()
+    assert found[0]["paper"]["id"] == "2601.00005" and len(found) == 2
+    similar = indexed_client.get("/api/papers/2601.00004/similar", params={"limit": 3}).json()
+    assert len(similar) == 3 and all(s["paper"]["id"] != "2601.00004" for s in similar)
+    assert indexed_client.get("/api/papers/2612.99999/similar").status_code == 404
+    assert indexed_client.get("/api/papers/nope/similar").status_code == 400
+    page = indexed_client.get("/papers/2601.00004").text
+    assert (
+        page.count('class="similar"') == 1
+        and "/papers/2601.0000" in page.split('id="similar"')[1].split("</section>")[0]
+    )
+    html = indexed_client.get("/search", params={"q": "robot", "cat": "cs.RO"}).text
+    assert "<mark>" in html and "Robot Grasping" in html
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_cli_index_and_search(env: dict[str, str], store: PaperStore) -> None:
+    store.upsert_papers(
+        [
+            PaperRecord(arxiv_id=i, title=t, abstract=a, authors=au, categories=c)
+            for i, t, a, au, c, _, _ in PAPERS
+        ]
+    )
+    indexed = run_cli("index", "-q", env=env)
+    assert indexed.returncode == 0 and "embedded 6 papers" in indexed.stderr
+    again = run_cli("index", "-q", env=env)
+    assert "embedded 0 papers" in again.stderr
+    found = run_cli("search", "robot touch sensing", "--json", "--limit", "1", env=env)
+    assert found.returncode == 0 and '"2601.00005"' in found.stdout
+    bad = run_cli("search", "x", "--sort", "random", env=env)
+    assert bad.returncode == 2
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_ann_index_is_saved_and_never_drifts(
+    search: SearchService, store: PaperStore, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from dailypapers.search.vectors import UsearchIndex
+
+    assert ids(search, "robot touch", mode="dense")[0] == "2601.00005"
+    saved = list((tmp_path / "vectors").iterdir())
+    assert {p.suffix for p in saved} == {".usearch", ".json"}
+    with store.db.writer.begin() as conn:  # a row vanishes behind the index's back
+        conn.exec_driver_sql(
+            "DELETE FROM paper_embeddings WHERE paper_id = "
+            "(SELECT id FROM papers WHERE arxiv_id = '2601.00005')"
+        )
+    assert "2601.00005" not in ids(search, "robot touch", mode="dense")
+    reopened = UsearchIndex(search.embeddings, tmp_path / "vectors", sync_interval=0)
+    reopened.sync()
+    assert len(reopened._index) == 5
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_serve_embeds_new_papers_in_the_background(
+    store: PaperStore,
+    site_settings,  # type: ignore[no-untyped-def]
+    embedder: OnnxEmbedder,
+) -> None:
+    import time
+
+    from dailypapers.web.app import create_app
+
+    site_settings.embed_in_background = True
+    store.upsert_papers([PaperRecord(arxiv_id="2601.00009", title="Background paper")])
+    with TestClient(create_app(site_settings, store)):
+        deadline = time.monotonic() + 30
+        while pending_count(store.db, embedder.name) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    assert pending_count(store.db, embedder.name) == 0
