@@ -27,7 +27,7 @@ FOLDERS = ["cisi", "csfcube-dev"]
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--max-tokens", type=int, default=256)
+    parser.add_argument("--max-tokens", type=int, default=128)
     parser.add_argument("--model", type=Path, default=None)
     args = parser.parse_args()
     embedder = OnnxEmbedder(args.model, max_tokens=args.max_tokens)

@@ -176,7 +176,12 @@ def test_hostile_text_runs_nothing(page: Any, live: LiveServer, store: PaperStor
     assert dialogs == []
 
 
-SHOT_PAGES = {"daily": "/", "paper": "/papers/2601.23265", "trending": "/papers/trending"}
+SHOT_PAGES = {
+    "daily": "/",
+    "paper": "/papers/2601.23265",
+    "trending": "/papers/trending",
+    "search": "/search?q=diffusion+models+for+video",
+}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -88,7 +88,7 @@ class Settings(BaseSettings):
         default=5, ge=1, description="Sign-ups and reset requests per client per hour."
     )
     embed_max_tokens: int = Field(
-        default=256, ge=16, le=512, description="Tokens of title + abstract the embedding sees."
+        default=128, ge=16, le=512, description="Tokens of title + abstract the embedding sees."
     )
     embed_in_background: bool = Field(
         default=True,

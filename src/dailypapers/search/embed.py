@@ -42,7 +42,7 @@ class OnnxEmbedder:
         self,
         model: Path | None = None,
         *,
-        max_tokens: int = 256,
+        max_tokens: int = 128,
         threads: int = 2,
         batch_size: int = 32,
     ) -> None:

@@ -15,7 +15,7 @@ def build_search(
     store: PaperStore,
     *,
     data_dir: Path | None,
-    max_tokens: int = 256,
+    max_tokens: int = 128,
     embedder: Embedder | None = None,
     threads: int = 2,
     fusion: FusionSettings | None = None,

@@ -8,12 +8,14 @@ characters before they reach either query language: no user input can break the 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, time, timedelta
+from time import monotonic
 from typing import Any, Protocol
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Text,
     and_,
     cast,
@@ -35,94 +37,31 @@ FTS = table("papers_fts", column("rowid"))  # SQLite's FTS5 index (see migration
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 64
 STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "but",
-        "by",
-        "can",
-        "could",
-        "do",
-        "does",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "may",
-        "more",
-        "most",
-        "no",
-        "not",
-        "of",
-        "on",
-        "or",
-        "our",
-        "over",
-        "so",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "to",
-        "under",
-        "up",
-        "use",
-        "used",
-        "using",
-        "via",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-    ]
+    "a an and are as at be been but by can could do does for from had has have how i if in "  # noqa: SIM905
+    "into is it its may more most no not of on or our over so such than that the their then "
+    "there these they this those through to under up use used using via was we were what when "
+    "where which while who why will with would you".split()
 )
+QUERY_TF_CAP = 3
 
 
-def terms_of(text_value: str) -> list[str]:
-    """Distinct lower-case word terms without stop words, longest (rarest-looking) kept."""
-    seen: dict[str, None] = {}
+def weighted_terms(text_value: str) -> list[tuple[str, int]]:
+    """Distinct lower-case terms (no stop words) with their counts in the query; at most
+    MAX_TERMS of them: for a pasted abstract, the longest (rarest-looking) ones, in order."""
+    counts: dict[str, int] = {}
     for word in _WORD.findall(text_value.lower()):
         if word in STOPWORDS or len(word) < 2:
             continue
-        seen.setdefault(word[:64], None)
-    terms = list(seen)
-    if len(terms) > MAX_TERMS:  # a pasted abstract: keep the longest terms, in order
+        counts[word[:64]] = counts.get(word[:64], 0) + 1
+    terms = list(counts)
+    if len(terms) > MAX_TERMS:
         keep = set(sorted(terms, key=len, reverse=True)[:MAX_TERMS])
         terms = [t for t in terms if t in keep]
-    return terms
+    return [(t, counts[t]) for t in terms]
+
+
+def terms_of(text_value: str) -> list[str]:
+    return [term for term, _ in weighted_terms(text_value)]
 
 
 def phrase_terms(phrase: str) -> list[str]:
@@ -152,17 +91,87 @@ def common_filters(query: ParsedQuery) -> list[ColumnElement[bool]]:
 
 
 class SqliteLexical:
-    """FTS5 with Porter stemming; bm25() with the title weighted above abstract and authors."""
+    """FTS5 with Porter stemming; bm25() with the title weighted above abstract and authors.
+
+    Before a query runs, its terms are stemmed by FTS5 itself (a tiny temporary index) and
+    looked up in the index's vocabulary. The rarest terms are kept until their posting lists
+    add up to POSTINGS_BUDGET documents (at least three terms): the common ones left out weigh
+    almost nothing in BM25, yet scoring their long posting lists is what makes OR queries
+    slow on a large corpus. Small corpora keep every term.
+    """
+
+    POSTINGS_BUDGET = 30_000
+    CACHE_SECONDS = 600.0
 
     def __init__(self, db: Database, weights: Sequence[float] = (2.0, 1.0, 0.5)) -> None:
         self.db = db
         self.weights = tuple(float(w) for w in weights)
+        self._stats: dict[str, tuple[str, int]] = {}  # term -> (stem, document frequency)
+        self._stats_time = 0.0
 
     @staticmethod
-    def match_expression(query: ParsedQuery) -> str | None:
-        parts = ['"' + t + '"' for t in terms_of(" ".join(query.words))]
+    def match_expression(
+        query: ParsedQuery, keep: Callable[[list[str]], set[str]] | None = None
+    ) -> str | None:
+        weighted = weighted_terms(" ".join(query.words))
+        kept = keep([t for t, _ in weighted]) if keep else {t for t, _ in weighted}
+        # FTS5's bm25() scores every query phrase, so repeating a term weights it by its
+        # frequency in the query (capped): whole-abstract queries gain a lot from this.
+        parts = [
+            f'"{term}"'
+            for term, count in weighted
+            if term in kept
+            for _ in range(min(count, QUERY_TF_CAP))
+        ]
         parts += ['"' + " ".join(words) + '"' for p in query.phrases if (words := phrase_terms(p))]
         return " OR ".join(parts) or None
+
+    def _term_stats(self, conn: Connection, terms: list[str]) -> dict[str, tuple[str, int]]:
+        if monotonic() - self._stats_time > self.CACHE_SECONDS or len(self._stats) > 100_000:
+            self._stats.clear()
+            self._stats_time = monotonic()
+        missing = [t for t in terms if t not in self._stats]
+        if missing:
+            stems = self._stems(conn, missing)
+            for term in missing:
+                stem = stems.get(term, term)
+                df = conn.exec_driver_sql(
+                    "SELECT doc FROM papers_fts_vocab WHERE term = ?", (stem,)
+                ).scalar()
+                self._stats[term] = (stem, int(df or 0))
+        return {t: self._stats[t] for t in terms}
+
+    @staticmethod
+    def _stems(conn: Connection, terms: list[str]) -> dict[str, str]:
+        """Each term's stem, as FTS5's own tokenizer makes it (via a temporary index)."""
+        conn.exec_driver_sql(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.stem_probe USING fts5(t, "
+            "tokenize='porter unicode61 remove_diacritics 2')"
+        )
+        conn.exec_driver_sql(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.stem_probe_vocab "
+            "USING fts5vocab(temp, stem_probe, instance)"
+        )
+        conn.exec_driver_sql("DELETE FROM temp.stem_probe")
+        for i, term in enumerate(terms):
+            conn.exec_driver_sql("INSERT INTO temp.stem_probe(rowid, t) VALUES (?, ?)", (i, term))
+        rows = conn.exec_driver_sql("SELECT doc, term FROM temp.stem_probe_vocab").all()
+        conn.exec_driver_sql("DELETE FROM temp.stem_probe")
+        return {terms[int(doc)]: str(stem) for doc, stem in rows}
+
+    def _keeper(self, conn: Connection) -> Callable[[list[str]], set[str]]:
+        def keep(terms: list[str]) -> set[str]:
+            stats = self._term_stats(conn, terms)
+            kept: set[str] = set()
+            postings = 0
+            for df, term in sorted((df, t) for t, (_, df) in stats.items() if df > 0):
+                if postings + df > self.POSTINGS_BUDGET and len(kept) >= 3:
+                    break
+                kept.add(term)
+                postings += df
+            return kept
+
+        return keep
 
     def filters(self, query: ParsedQuery) -> list[ColumnElement[bool]]:
         clauses = common_filters(query)
@@ -172,28 +181,56 @@ class SqliteLexical:
                 match = 'authors : "' + " ".join(words) + '"'
                 clauses.append(
                     Paper.id.in_(
-                        select(text("rowid"))
-                        .select_from(text("papers_fts"))
-                        .where(text("papers_fts MATCH :m").bindparams(m=match))
+                        select(FTS.c.rowid).where(text("papers_fts MATCH :m").bindparams(m=match))
                     )
                 )
         return clauses
 
     def search(self, query: ParsedQuery, *, limit: int) -> Ranked:
-        expression = self.match_expression(query)
-        if expression is None:
-            return []
+        with self.db.reader.connect() as conn:
+            expression = self.match_expression(query, self._keeper(conn))
+            if expression is None:
+                return []
+            filters = self.filters(query)
+            conjunction = self._all_terms(expression)
+            if conjunction and not filters:
+                # A short query: papers with every term, when there are enough of them, rank
+                # the same at the top and cost a fraction of the OR query.
+                ranked = self._run(conn, conjunction, limit, [])
+                if len(ranked) >= limit:
+                    return ranked
+            if not filters:
+                return self._run(conn, expression, limit, [])
+            # Filters before truncation: filter a generous candidate list, and fall back to a
+            # filtered scan of every match when too few candidates pass.
+            depth = max(limit * 10, 1000)
+            candidates = self._run(conn, expression, depth, [])
+            ids = [pid for pid, _ in candidates]
+            passing = set(conn.scalars(select(Paper.id).where(Paper.id.in_(ids), *filters)))
+            ranked = [(pid, s) for pid, s in candidates if pid in passing]
+            if len(ranked) >= limit or len(candidates) < depth:
+                return ranked[:limit]
+            return self._run(conn, expression, limit, filters)
+
+    @staticmethod
+    def _all_terms(expression: str) -> str | None:
+        terms = list(dict.fromkeys(expression.split(" OR ")))
+        if len(terms) > 4 or any(" " in t for t in terms):
+            return None
+        return " AND ".join(terms) if len(terms) > 1 else None
+
+    def _run(
+        self, conn: Connection, expression: str, limit: int, filters: list[ColumnElement[bool]]
+    ) -> Ranked:
         w_title, w_abstract, w_authors = self.weights
         score = text(f"bm25(papers_fts, {w_title}, {w_abstract}, {w_authors})")
         stmt = select(FTS.c.rowid, score).where(
             text("papers_fts MATCH :expr").bindparams(expr=expression)
         )
-        filters = self.filters(query)
         if filters:
             stmt = stmt.join(Paper, Paper.id == FTS.c.rowid).where(and_(*filters))
         stmt = stmt.order_by(score).limit(limit)
-        with self.db.reader.connect() as conn:
-            return [(int(pid), -float(s)) for pid, s in conn.execute(stmt)]
+        return [(int(pid), -float(s)) for pid, s in conn.execute(stmt)]
 
 
 class PostgresLexical:

@@ -28,6 +28,7 @@ from dailypapers.search.fusion import Ranked
 from dailypapers.store.sql import insert_ignoring
 
 SYNC_INTERVAL_SECONDS = 1.0
+FILTER_PROBE = 2000  # neighbours fetched before filtering
 
 
 class VectorIndex(Protocol):
@@ -226,7 +227,22 @@ class UsearchIndex:
     def _filtered(
         self, vector: Vectors, limit: int, filters: Sequence[ColumnElement[bool]]
     ) -> Ranked:
-        # Filters come before truncation: score every paper that passes them, exactly.
+        """Filters come before truncation: the ANN neighbourhood first, then every match."""
+        size = len(self._index)
+        found = self._index.search(vector, min(size, max(limit * 20, FILTER_PROBE)))
+        neighbours = {
+            int(k): 1.0 - float(d) for k, d in zip(found.keys, found.distances, strict=True)
+        }
+        with self.repo.db.reader.connect() as conn:
+            passing = set(
+                conn.scalars(select(Paper.id).where(Paper.id.in_(list(neighbours)), *filters))
+            )
+        ranked = sorted(((pid, neighbours[pid]) for pid in passing), key=lambda x: -x[1])
+        if len(ranked) >= limit or len(neighbours) == size:
+            return ranked[:limit]
+        return self._exact(vector, limit, filters)  # a rare filter: score all that pass
+
+    def _exact(self, vector: Vectors, limit: int, filters: Sequence[ColumnElement[bool]]) -> Ranked:
         with self.repo.db.reader.connect() as conn:
             ids = [int(i) for i in conn.scalars(select(Paper.id).where(and_(*filters)))]
         keys = np.array([i for i in ids if self._index.contains(i)], dtype=np.uint64)

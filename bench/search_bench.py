@@ -1,0 +1,218 @@
+"""Search at scale: indexing throughput, API latency and throughput on the 74k corpus, memory,
+and the ANN index alone on synthetic vectors.
+
+    python bench/search_bench.py [--workdir /tmp/dp-search-bench] [--ann-size 1000000]
+
+The 74k database (with every embedding) is kept in --workdir and reused by later runs.
+Goals (issue 5, 2 cores): search p95 <= 30 ms at 1 client, >= 100 req/s at 8 clients,
+indexing >= 100 papers/s with embeddings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import numpy as np
+import psutil
+
+from dailypapers.ingest.importer import import_file
+from dailypapers.search.embed import OnnxEmbedder
+from dailypapers.search.indexer import embed_pending, pending_count
+from dailypapers.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "data" / "arxiv-74k" / "papers.jsonl.gz"
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def prepare(workdir: Path) -> str:
+    workdir.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{workdir / 'dailypapers.db'}"
+    store = open_store(url)
+    store.upgrade()
+    if store.count_papers() == 0:
+        start = time.perf_counter()
+        import_file(store, CORPUS)
+        print(f"import (FTS5 index included): {time.perf_counter() - start:.1f} s")
+    embedder = OnnxEmbedder()
+    pending = pending_count(store.db, embedder.name)
+    if pending:
+        start = time.perf_counter()
+        done = embed_pending(
+            store.db,
+            embedder,
+            progress=lambda n, t: (
+                print(f"\r  embedded {n:,}/{t:,}", end="", flush=True) if n % 2560 == 0 else None
+            ),
+        )
+        elapsed = time.perf_counter() - start
+        print(
+            f"\nindexing with embeddings: {done:,} papers in {elapsed:.0f} s = "
+            f"{done / elapsed:.0f} papers/s ({done / elapsed / 100:.2f}x the 100/s goal)"
+        )
+    store.close()
+    return url
+
+
+def queries(url: str, n: int = 200) -> list[str]:
+    store = open_store(url)
+    with store.db.reader.connect() as conn:
+        titles = [
+            t for (t,) in conn.exec_driver_sql("SELECT title FROM papers ORDER BY id LIMIT 5000")
+        ]
+    store.close()
+    rng = random.Random(7)
+    picked = rng.sample(titles, n)
+    out = []
+    for i, title in enumerate(picked):
+        words = [w for w in title.split() if len(w) > 3]
+        if i % 3 == 0:
+            out.append(title)  # a known title
+        elif i % 3 == 1:
+            out.append(" ".join(rng.sample(words, min(3, len(words)))) or title)  # keywords
+        else:
+            out.append(" ".join(words[:2]) + " cat:cs.CV")  # with a filter
+    return out
+
+
+def serve(url: str, workdir: Path) -> subprocess.Popen[bytes]:
+    env = os.environ | {
+        "DAILYPAPERS_DATABASE_URL": url,
+        "DAILYPAPERS_DATA_DIR": str(workdir),
+        "DAILYPAPERS_EMBED_IN_BACKGROUND": "false",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dailypapers", "serve", "--port", "8766"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(300):
+        try:
+            if httpx.get("http://127.0.0.1:8766/healthz", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+def latency(base: str, path: str, params: list[dict[str, str]]) -> None:
+    with httpx.Client(base_url=base, timeout=30) as client:
+        for p in params[:20]:
+            client.get(path, params=p)
+        times = []
+        for p in params:
+            start = time.perf_counter()
+            assert client.get(path, params=p).status_code == 200
+            times.append((time.perf_counter() - start) * 1000)
+
+    def worker(offset: int) -> int:
+        done = 0
+        with httpx.Client(base_url=base, timeout=30) as client:
+            deadline = time.perf_counter() + 10
+            while time.perf_counter() < deadline:
+                client.get(path, params=params[(offset + done) % len(params)])
+                done += 1
+        return done
+
+    with ThreadPoolExecutor(8) as pool:
+        rate = sum(pool.map(worker, range(0, 800, 100))) / 10
+    print(
+        f"  {path:<32} p50 {statistics.median(times):6.1f} ms  p95 {pct(times, 0.95):6.1f} ms"
+        f"  8 clients {rate:6.0f} req/s"
+    )
+
+
+def ann(size: int, dims: int = 384, n_queries: int = 500) -> None:
+    from usearch.index import Index  # after onnxruntime (see dailypapers/search/__init__.py)
+
+    rng = np.random.default_rng(1)
+    centres = rng.normal(size=(1000, dims)).astype(np.float32)
+    data = centres[rng.integers(0, 1000, size)] + 0.6 * rng.normal(size=(size, dims)).astype(
+        np.float32
+    )
+    data /= np.linalg.norm(data, axis=1, keepdims=True)
+    probe = data[rng.integers(0, size, n_queries)] + 0.3 * rng.normal(
+        size=(n_queries, dims)
+    ).astype(np.float32)
+    probe /= np.linalg.norm(probe, axis=1, keepdims=True)
+    index = Index(
+        ndim=dims,
+        metric="cos",
+        dtype="f16",
+        connectivity=16,
+        expansion_add=128,
+        expansion_search=96,
+    )
+    start = time.perf_counter()
+    index.add(np.arange(size, dtype=np.uint64), data)
+    built = time.perf_counter() - start
+    times, hits = [], 0
+    for q in probe:
+        t = time.perf_counter()
+        found = index.search(q, 10)
+        times.append((time.perf_counter() - t) * 1000)
+        exact = np.argpartition(-(data @ q), 10)[:10]
+        hits += len(set(exact.tolist()) & set(found.keys.tolist()))
+    print(
+        f"ANN (usearch HNSW, f16) on {size:,} synthetic {dims}-d vectors: build {built:.0f} s, "
+        f"recall@10 {hits / (10 * n_queries):.3f}, p50 {statistics.median(times):.2f} ms, "
+        f"p95 {pct(times, 0.95):.2f} ms, memory {index.memory_usage / 2**20:.0f} MiB"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/dp-search-bench"))
+    parser.add_argument("--ann-size", type=int, default=1_000_000)
+    args = parser.parse_args()
+    url = prepare(args.workdir)
+    qs = queries(url)
+    proc = serve(url, args.workdir)
+    try:
+        base = "http://127.0.0.1:8766"
+        print("search API on the 74k corpus (SQLite, one uvicorn process):")
+        latency(base, "/api/papers/search", [{"q": q, "limit": "10"} for q in qs])
+        store = open_store(url)
+        with store.db.reader.connect() as conn:
+            ids = [
+                i
+                for (i,) in conn.exec_driver_sql(
+                    "SELECT arxiv_id FROM papers ORDER BY random() LIMIT 100"
+                )
+            ]
+        store.close()
+        sim_times = []
+        with httpx.Client(base_url=base, timeout=30) as client:
+            for i in ids:
+                t = time.perf_counter()
+                assert client.get(f"/api/papers/{i}/similar").status_code == 200
+                sim_times.append((time.perf_counter() - t) * 1000)
+        print(
+            f"  /api/papers/ID/similar           p50 {statistics.median(sim_times):6.1f} ms"
+            f"  p95 {pct(sim_times, 0.95):6.1f} ms"
+        )
+        rss = psutil.Process(proc.pid).memory_info().rss / 2**20
+        print(f"  server memory (RSS) after the runs: {rss:.0f} MiB")
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    if args.ann_size:
+        ann(args.ann_size)
+
+
+if __name__ == "__main__":
+    main()
