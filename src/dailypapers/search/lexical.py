@@ -192,25 +192,30 @@ class SqliteLexical:
             if expression is None:
                 return []
             filters = self.filters(query)
+            # A short query tries papers with every term first: when there are enough of them
+            # they rank the same at the top, at a fraction of the OR query's cost.
             conjunction = self._all_terms(expression)
-            if conjunction and not filters:
-                # A short query: papers with every term, when there are enough of them, rank
-                # the same at the top and cost a fraction of the OR query.
-                ranked = self._run(conn, conjunction, limit, [])
-                if len(ranked) >= limit:
+            for attempt in ([conjunction] if conjunction else []) + [expression]:
+                ranked = self._filtered_run(conn, attempt, limit, filters)
+                if len(ranked) >= limit or attempt == expression:
                     return ranked
-            if not filters:
-                return self._run(conn, expression, limit, [])
-            # Filters before truncation: filter a generous candidate list, and fall back to a
-            # filtered scan of every match when too few candidates pass.
-            depth = max(limit * 10, 1000)
-            candidates = self._run(conn, expression, depth, [])
-            ids = [pid for pid, _ in candidates]
-            passing = set(conn.scalars(select(Paper.id).where(Paper.id.in_(ids), *filters)))
-            ranked = [(pid, s) for pid, s in candidates if pid in passing]
-            if len(ranked) >= limit or len(candidates) < depth:
-                return ranked[:limit]
-            return self._run(conn, expression, limit, filters)
+            return []
+
+    def _filtered_run(
+        self, conn: Connection, expression: str, limit: int, filters: list[ColumnElement[bool]]
+    ) -> Ranked:
+        if not filters:
+            return self._run(conn, expression, limit, [])
+        # Filters before truncation: filter a generous candidate list, and fall back to a
+        # filtered scan of every match when too few candidates pass.
+        depth = max(limit * 10, 1000)
+        candidates = self._run(conn, expression, depth, [])
+        ids = [pid for pid, _ in candidates]
+        passing = set(conn.scalars(select(Paper.id).where(Paper.id.in_(ids), *filters)))
+        ranked = [(pid, s) for pid, s in candidates if pid in passing]
+        if len(ranked) >= limit or len(candidates) < depth:
+            return ranked[:limit]
+        return self._run(conn, expression, limit, filters)
 
     @staticmethod
     def _all_terms(expression: str) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import and_, select
 
@@ -158,16 +158,28 @@ class SearchService:
             paper = self.store.get_paper_by_id(ranked[0][0])
             if paper is not None:
                 ranked += self.similar_ranked(paper, limit=max(0, offset + limit - 1))
-        papers = self._papers([pid for pid, _ in ranked])
-        scored = [(papers[pid], score) for pid, score in ranked if pid in papers]
-        if sort == "newest":
-            scored.sort(key=lambda ps: (ps[0].published is not None, ps[0].published), reverse=True)
-        elif sort == "upvotes":
-            scored.sort(key=lambda ps: ps[0].upvotes, reverse=True)
+        if sort != "relevance":
+            ranked = self._reorder(ranked, sort)
+        page = ranked[offset : offset + limit]
+        papers = self._papers([pid for pid, _ in page])  # load only the page shown
         result.hits = [
-            Hit(p, s, snippet(p.abstract, query.text)) for p, s in scored[offset : offset + limit]
+            Hit(papers[pid], score, snippet(papers[pid].abstract, query.text))
+            for pid, score in page
+            if pid in papers
         ]
         return result
+
+    def _reorder(self, ranked: Ranked, sort: Sort) -> Ranked:
+        """The candidates by publication date or upvotes instead of relevance."""
+        column = Paper.published if sort == "newest" else Paper.upvotes
+        ids = [pid for pid, _ in ranked]
+        with self.store.db.reader.connect() as conn:
+            keys = dict(conn.execute(select(Paper.id, column).where(Paper.id.in_(ids))).all())
+        order: dict[int, Any] = {pid: keys.get(pid) for pid in ids}
+        present = [p for p in ranked if order[p[0]] is not None]
+        missing = [p for p in ranked if order[p[0]] is None]
+        present.sort(key=lambda p: order[p[0]], reverse=True)
+        return present + missing
 
     def similar(self, paper: Paper, *, limit: int = 10) -> list[Hit]:
         ranked = self.similar_ranked(paper, limit=limit)
