@@ -43,6 +43,7 @@ STOPWORDS = frozenset(
     "where which while who why will with would you".split()
 )
 QUERY_TF_CAP = 3
+AND_ENOUGH = 30
 
 
 def weighted_terms(text_value: str) -> list[tuple[str, int]]:
@@ -197,7 +198,8 @@ class SqliteLexical:
             conjunction = self._all_terms(expression)
             for attempt in ([conjunction] if conjunction else []) + [expression]:
                 ranked = self._filtered_run(conn, attempt, limit, filters)
-                if len(ranked) >= limit or attempt == expression:
+                # Enough papers with every term: the OR query would only add weaker ones.
+                if len(ranked) >= min(limit, AND_ENOUGH) or attempt == expression:
                     return ranked
             return []
 
