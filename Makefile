@@ -43,6 +43,8 @@ test: lint typecheck pytest  ## lint, type checks and the whole test suite
 bench: $(VENV)/.installed-test  ## benchmarks: print figures and ratios
 	$(BIN)/python bench/import_throughput.py
 	$(BIN)/python bench/web_latency.py
+	$(BIN)/python bench/search_bench.py
+	$(BIN)/dailypapers eval ../shared/data/cisi ../shared/data/csfcube-dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

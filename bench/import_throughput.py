@@ -31,7 +31,7 @@ def database_url(engine: str, workdir: Path) -> str:
 
 
 def measure(engine: str, corpus: Path, batch_size: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         store = open_store(database_url(engine, Path(tmp)))
         store.upgrade()
         for label in ("first import", "re-import"):

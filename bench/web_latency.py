@@ -90,7 +90,7 @@ def measure(base: str, path: str, n: int) -> tuple[float, float, float]:
 
 
 def run(engine: str, requests: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         url = database_url(engine, Path(tmp))
         store = open_store(url)
         store.upgrade()
@@ -98,7 +98,12 @@ def run(engine: str, requests: int) -> None:
         import_file(store, demo_path())
         count = store.count_papers()
         store.close()
-        env = os.environ | {"DAILYPAPERS_DATABASE_URL": url, "DAILYPAPERS_DATA_DIR": tmp}
+        # No background embedding: it would share the two cores with the pages measured.
+        env = os.environ | {
+            "DAILYPAPERS_DATABASE_URL": url,
+            "DAILYPAPERS_DATA_DIR": tmp,
+            "DAILYPAPERS_EMBED_IN_BACKGROUND": "false",
+        }
         port = "8765"
         proc = subprocess.Popen(
             [sys.executable, "-m", "dailypapers", "serve", "--port", port],

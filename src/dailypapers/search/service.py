@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from time import monotonic
 from typing import Any, Literal
 
 from sqlalchemy import and_, select
@@ -17,6 +18,8 @@ from dailypapers.search.vectors import EmbeddingRepo, VectorIndex
 from dailypapers.store import PaperStore
 
 Mode = Literal["hybrid", "lexical", "dense"]
+SIMILAR_CACHE_SECONDS = 300.0
+SIMILAR_CACHE_SIZE = 4096
 Sort = Literal["relevance", "newest", "upvotes"]
 
 
@@ -62,6 +65,7 @@ class SearchService:
         self.embedder = embedder
         self.embeddings = EmbeddingRepo(store.db, embedder.name)
         self.fusion = fusion or FusionSettings()
+        self._similar_cache: dict[tuple[int, int], tuple[float, Ranked]] = {}
 
     # -- ranking ---------------------------------------------------------------------------
     def rank(
@@ -182,7 +186,16 @@ class SearchService:
         return present + missing
 
     def similar(self, paper: Paper, *, limit: int = 10) -> list[Hit]:
-        ranked = self.similar_ranked(paper, limit=limit)
+        """Similar papers, remembered for a few minutes (paper pages ask on every view)."""
+        key = (paper.id, limit)
+        cached = self._similar_cache.get(key)
+        if cached and monotonic() - cached[0] < SIMILAR_CACHE_SECONDS:
+            ranked = cached[1]
+        else:
+            ranked = self.similar_ranked(paper, limit=limit)
+            if len(self._similar_cache) > SIMILAR_CACHE_SIZE:
+                self._similar_cache.clear()
+            self._similar_cache[key] = (monotonic(), ranked)
         papers = self._papers([pid for pid, _ in ranked])
         return [Hit(papers[pid], score, []) for pid, score in ranked if pid in papers]
 
