@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
@@ -16,6 +18,7 @@ from dailypapers.ingest.http import ArxivRequestRejected, ArxivUnavailable
 from dailypapers.models import User
 from dailypapers.web.deps import ServicesDep, get_services
 from dailypapers.web.serialize import paper_json
+from dailypapers.web.services import Services
 
 router = APIRouter(prefix="/api", tags=["write"])
 bearer = HTTPBearer(auto_error=False, description="A personal API token from /settings.")
@@ -62,31 +65,34 @@ class CommentCreated(BaseModel):
     html: str
 
 
-def _vote(services: Any, user: User, arxiv_id: str, on: bool) -> Vote:
+@contextmanager
+def http_errors(*, community_status: int = 400) -> Iterator[None]:
+    """Map the domain's errors to HTTP answers (JSON via the app's handler)."""
     try:
-        count = services.community.upvote(user, arxiv_id, on=on)
+        yield
     except InvalidArxivId as exc:
         raise HTTPException(400, str(exc)) from exc
-    except PaperNotFound as exc:
+    except PaperNotFound as exc:  # before CommunityError, its base class
         raise HTTPException(404, str(exc)) from exc
+    except CommunityError as exc:
+        raise HTTPException(community_status, str(exc)) from exc
     except NotAllowed as exc:
         raise HTTPException(403, str(exc)) from exc
+    except (ArxivUnavailable, ArxivRequestRejected) as exc:
+        raise HTTPException(503, "arXiv did not answer; try again later.") from exc
+
+
+def _vote(services: Services, user: User, arxiv_id: str, on: bool) -> Vote:
+    with http_errors():
+        count = services.community.upvote(user, arxiv_id, on=on)
     return Vote(upvotes=count, upvoted=on)
 
 
 @router.post("/papers/submit", status_code=201, responses={409: {}, 429: {}})
 def submit(body: SubmitRequest, services: ServicesDep, user: TokenUser) -> JSONResponse:
     """Put a paper on today's daily feed (fetched from arXiv if new here)."""
-    try:
+    with http_errors(community_status=429):  # the only community error here: the limit
         result = services.community.submit(user, body.paper)
-    except (InvalidArxivId, PaperNotFound) as exc:
-        raise HTTPException(404 if isinstance(exc, PaperNotFound) else 400, str(exc)) from exc
-    except CommunityError as exc:
-        raise HTTPException(429, str(exc)) from exc
-    except NotAllowed as exc:
-        raise HTTPException(403, str(exc)) from exc
-    except (ArxivUnavailable, ArxivRequestRejected) as exc:
-        raise HTTPException(503, "arXiv did not answer; try again later.") from exc
     payload = paper_json(result.paper, result.entry)
     if not result.added:
         return JSONResponse(
@@ -117,14 +123,6 @@ def comment(
     arxiv_id: str, body: CommentRequest, services: ServicesDep, user: TokenUser
 ) -> CommentCreated:
     """Comment on a paper (Markdown), or reply to a comment."""
-    try:
+    with http_errors():
         created = services.community.comment(user, arxiv_id, body.body, body.parent_id)
-    except InvalidArxivId as exc:
-        raise HTTPException(400, str(exc)) from exc
-    except PaperNotFound as exc:
-        raise HTTPException(404, str(exc)) from exc
-    except CommunityError as exc:
-        raise HTTPException(400, str(exc)) from exc
-    except NotAllowed as exc:
-        raise HTTPException(403, str(exc)) from exc
     return CommentCreated(id=created.id, parent_id=created.parent_id, html=created.body_html)
