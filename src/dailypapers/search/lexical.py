@@ -215,7 +215,7 @@ class SqliteLexical:
         ids = [pid for pid, _ in candidates]
         passing = set(conn.scalars(select(Paper.id).where(Paper.id.in_(ids), *filters)))
         ranked = [(pid, s) for pid, s in candidates if pid in passing]
-        if len(ranked) >= limit or len(candidates) < depth:
+        if len(ranked) >= min(limit, AND_ENOUGH) or len(candidates) < depth:
             return ranked[:limit]
         return self._run(conn, expression, limit, filters)
 

@@ -28,7 +28,8 @@ from dailypapers.search.fusion import Ranked
 from dailypapers.store.sql import insert_ignoring
 
 SYNC_INTERVAL_SECONDS = 1.0
-FILTER_PROBE = 2000  # neighbours fetched before filtering
+FILTER_PROBE = 1000  # neighbours fetched before filtering
+ENOUGH_AFTER_FILTER = 30  # fewer pass: score every matching paper exactly
 
 
 class VectorIndex(Protocol):
@@ -229,7 +230,7 @@ class UsearchIndex:
     ) -> Ranked:
         """Filters come before truncation: the ANN neighbourhood first, then every match."""
         size = len(self._index)
-        found = self._index.search(vector, min(size, max(limit * 20, FILTER_PROBE)))
+        found = self._index.search(vector, min(size, max(limit * 10, FILTER_PROBE)))
         neighbours = {
             int(k): 1.0 - float(d) for k, d in zip(found.keys, found.distances, strict=True)
         }
@@ -238,7 +239,7 @@ class UsearchIndex:
                 conn.scalars(select(Paper.id).where(Paper.id.in_(list(neighbours)), *filters))
             )
         ranked = sorted(((pid, neighbours[pid]) for pid in passing), key=lambda x: -x[1])
-        if len(ranked) >= limit or len(neighbours) == size:
+        if len(ranked) >= min(limit, ENOUGH_AFTER_FILTER) or len(neighbours) == size:
             return ranked[:limit]
         return self._exact(vector, limit, filters)  # a rare filter: score all that pass
 
