@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 
 from dailypapers.db import Database
 from dailypapers.models import RateLimitWindow, utcnow
@@ -43,13 +43,3 @@ class RateLimiter:
                 )
             )
         return int(count) <= limit
-
-    def used(self, key: str, *, window: timedelta) -> int:
-        start = window_start(utcnow(), window)
-        with self.db.reader.connect() as conn:
-            value = conn.scalar(
-                select(RateLimitWindow.count).where(
-                    RateLimitWindow.key == key, RateLimitWindow.window_start == start
-                )
-            )
-        return int(value or 0)

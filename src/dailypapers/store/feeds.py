@@ -82,17 +82,6 @@ class FeedRepo:
             rows = session.execute(stmt).all()
         return [FeedItem(paper, entry, user) for paper, entry, user in rows]
 
-    def days_with_papers(self, start: date, end: date) -> list[date]:
-        with self.db.reader.connect() as conn:
-            rows = conn.execute(
-                select(DailyEntry.day)
-                .where(DailyEntry.day >= start, DailyEntry.day <= end)
-                .where(DailyEntry.removed_at.is_(None))
-                .group_by(DailyEntry.day)
-                .order_by(DailyEntry.day)
-            )
-            return [row[0] for row in rows]
-
     def neighbour_day(self, day: date, *, before: bool) -> date | None:
         """The closest day with papers before (or after) ``day``."""
         column = DailyEntry.day

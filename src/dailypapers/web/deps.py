@@ -7,17 +7,12 @@ from typing import Annotated, cast
 from fastapi import Depends, HTTPException, Request
 
 from dailypapers.models import User
-from dailypapers.store import PaperStore
 from dailypapers.web.security import CSRF_FIELD, SESSION_COOKIE, csrf_valid
 from dailypapers.web.services import Services
 
 
 def get_services(request: Request) -> Services:
     return cast(Services, request.app.state.services)
-
-
-def get_store(request: Request) -> PaperStore:
-    return get_services(request).store
 
 
 def current_user(request: Request) -> User | None:
@@ -43,6 +38,5 @@ async def csrf_protect(request: Request) -> None:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
-StoreDep = Annotated[PaperStore, Depends(get_store)]
 UserDep = Annotated[User | None, Depends(current_user)]
 Csrf = Depends(csrf_protect)

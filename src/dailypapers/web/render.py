@@ -46,8 +46,7 @@ templates.env.filters["nice_date"] = nice_date
 templates.env.globals["version"] = __version__
 
 
-def csrf_input(request: Request) -> Markup:
-    token = csrf_token(request, get_services(request).secret)
+def csrf_input(token: str) -> Markup:
     return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token)
 
 
@@ -55,11 +54,12 @@ def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
     services = get_services(request)
+    token = csrf_token(request, services.secret)
     base = {
         "user": current_user(request),
         "site_name": services.settings.site_name,
-        "csrf_input": csrf_input(request),
-        "csrf_token": csrf_token(request, services.secret),
+        "csrf_input": csrf_input(token),
+        "csrf_token": token,
         "path": request.url.path,
     }
     return templates.TemplateResponse(
