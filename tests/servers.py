@@ -6,6 +6,7 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Callable
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any, cast
@@ -20,24 +21,40 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+RcptRule = Callable[[str], str | None]
+
+
 class _Collector:
-    def __init__(self) -> None:
+    def __init__(self, rcpt_rule: RcptRule | None) -> None:
         self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []
         self.lock = threading.Lock()
+        self.rcpt_rule = rcpt_rule
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        answer = self.rcpt_rule(address) if self.rcpt_rule else None
+        if answer is not None:
+            return answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = cast(EmailMessage, message_from_bytes(envelope.content, policy=policy.default))
         with self.lock:
             self.messages.append(message)
+            self.raw.append(bytes(envelope.original_content or envelope.content))
         return "250 Message accepted for delivery"
 
 
 class SmtpSink:
     """A real SMTP server on loopback that keeps every message it receives."""
 
-    def __init__(self) -> None:
+    def __init__(self, rcpt_rule: RcptRule | None = None) -> None:
+        """``rcpt_rule(address)`` may answer a recipient with an SMTP reply ("451 …")."""
         self.port = free_port()
-        self._collector = _Collector()
+        self._collector = _Collector(rcpt_rule)
         self._controller = Controller(self._collector, hostname="127.0.0.1", port=self.port)
 
     @property
@@ -48,6 +65,11 @@ class SmtpSink:
     def messages(self) -> list[EmailMessage]:
         with self._collector.lock:
             return list(self._collector.messages)
+
+    @property
+    def raw(self) -> list[bytes]:
+        with self._collector.lock:
+            return list(self._collector.raw)
 
     def start(self) -> SmtpSink:
         self._controller.start()

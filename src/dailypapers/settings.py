@@ -95,6 +95,42 @@ class Settings(BaseSettings):
         description="Let `serve` embed new papers in a background thread (one core); "
         "otherwise run `dailypapers index` (or the worker).",
     )
+    digest_timezone: str = Field(
+        default="UTC",
+        description="Time zone (IANA name) whose days and ISO weeks the digests cover.",
+    )
+    digest_trending_count: int = Field(
+        default=10, ge=1, le=50, description="Trending papers at the top of each digest."
+    )
+    digest_personal_count: int = Field(
+        default=8, ge=0, le=50, description="Papers in each reader's personal section."
+    )
+    digest_rate_per_second: float = Field(
+        default=20.0,
+        ge=0,
+        description="Most digests sent per second by one sender; 0 for no limit.",
+    )
+    digest_max_attempts: int = Field(
+        default=5, ge=1, description="Tries per digest when the mail server answers 4xx."
+    )
+    digest_retry_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="First wait before retrying a 4xx answer; doubles with each try.",
+    )
+    digest_claim_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="How long a sender holds a batch of digests; a killed sender's batch "
+        "goes to the next run after this.",
+    )
+    dkim_private_key: Path | None = Field(
+        default=None, description="PEM file with an RSA key: DKIM-sign every outgoing mail."
+    )
+    dkim_selector: str = Field(default="dailypapers", description="DKIM selector (s=).")
+    dkim_domain: str | None = Field(
+        default=None, description="DKIM signing domain (d=); default: the domain of mail_from."
+    )
     import_batch_size: int = Field(
         default=2000, ge=1, description="Papers per transaction when importing."
     )

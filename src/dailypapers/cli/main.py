@@ -5,7 +5,15 @@ from __future__ import annotations
 import typer
 
 from dailypapers import __version__
-from dailypapers.cli import db_cmd, import_cmd, ingest_cmd, search_cmd, serve_cmd, user_cmd
+from dailypapers.cli import (
+    db_cmd,
+    digest_cmd,
+    import_cmd,
+    ingest_cmd,
+    search_cmd,
+    serve_cmd,
+    user_cmd,
+)
 
 app = typer.Typer(
     name="dailypapers",
@@ -17,6 +25,7 @@ app = typer.Typer(
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(ingest_cmd.app, name="ingest")
 app.add_typer(user_cmd.app, name="user")
+app.add_typer(digest_cmd.app, name="digest")
 app.add_typer(import_cmd.demo_app, name="demo")
 app.command("import")(import_cmd.import_command)
 app.command("serve")(serve_cmd.serve)

@@ -195,7 +195,7 @@ class SqliteLexical:
             filters = self.filters(query)
             # A short query tries papers with every term first: when there are enough of them
             # they rank the same at the top, at a fraction of the OR query's cost.
-            conjunction = self._all_terms(expression)
+            conjunction = self.all_terms(expression)
             for attempt in ([conjunction] if conjunction else []) + [expression]:
                 ranked = self._filtered_run(conn, attempt, limit, filters)
                 # Enough papers with every term: the OR query would only add weaker ones.
@@ -220,7 +220,7 @@ class SqliteLexical:
         return self._run(conn, expression, limit, filters)
 
     @staticmethod
-    def _all_terms(expression: str) -> str | None:
+    def all_terms(expression: str) -> str | None:
         terms = list(dict.fromkeys(expression.split(" OR ")))
         if len(terms) > 4 or any(" " in t for t in terms):
             return None

@@ -77,6 +77,19 @@ class EmbeddingRepo:
             )
         return None if value is None else np.asarray(value, dtype=np.float32)
 
+    def vectors_of(self, paper_ids: Sequence[int], chunk: int = 5000) -> dict[int, Vectors]:
+        """The stored vectors of these papers (those without one are left out)."""
+        found: dict[int, Vectors] = {}
+        with self.db.reader.connect() as conn:
+            for start in range(0, len(paper_ids), chunk):
+                stmt = select(PaperEmbedding.paper_id, PaperEmbedding.vector).where(
+                    PaperEmbedding.paper_id.in_(paper_ids[start : start + chunk]),
+                    PaperEmbedding.model == self.model,
+                )
+                for pid, vector in conn.execute(stmt):
+                    found[int(pid)] = np.asarray(vector, dtype=np.float32)
+        return found
+
     def state(self) -> tuple[int, datetime | None]:
         with self.db.reader.connect() as conn:
             count, latest = conn.execute(

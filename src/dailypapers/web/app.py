@@ -20,7 +20,7 @@ from dailypapers.search.background import BackgroundIndexer
 from dailypapers.settings import Settings
 from dailypapers.store import PaperStore, open_store
 from dailypapers.web import api, api_write, feeds
-from dailypapers.web.pages import account, auth, feed, paper, search
+from dailypapers.web.pages import account, auth, feed, paper, search, subscribe
 from dailypapers.web.render import render
 from dailypapers.web.security import SecurityHeaders
 from dailypapers.web.services import build_services
@@ -109,6 +109,7 @@ def create_app(
         auth.router,
         account.router,
         search.router,
+        subscribe.router,
         paper.router,
     ):
         app.include_router(router)

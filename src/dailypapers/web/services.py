@@ -10,9 +10,11 @@ from dailypapers.accounts.service import AccountService, SiteInfo
 from dailypapers.arxiv_ids import ArxivId
 from dailypapers.community.repo import CommunityRepo
 from dailypapers.community.service import CommunityService, Fetcher
+from dailypapers.digest.factory import settings_mailer, subscription_service
+from dailypapers.digest.subscriptions import SubscriptionService
 from dailypapers.ingest.arxiv_api import fetch_by_ids
 from dailypapers.ingest.http import PoliteClient, RequestGate
-from dailypapers.mail import Mailer, mailer_from_url
+from dailypapers.mail import Mailer
 from dailypapers.ratelimit import RateLimiter
 from dailypapers.records import PaperRecord
 from dailypapers.search.factory import build_search
@@ -30,6 +32,7 @@ class Services:
     community: CommunityService
     limiter: RateLimiter
     search: SearchService
+    subscriptions: SubscriptionService
     secret: str
 
 
@@ -64,9 +67,8 @@ def build_services(
         mail_from=settings.mail_from,
         session_lifetime=timedelta(days=settings.session_days),
     )
-    accounts = AccountService(
-        AccountRepo(store.db), mailer or mailer_from_url(settings.smtp_url), secret, site
-    )
+    mailer = mailer or settings_mailer(settings)
+    accounts = AccountService(AccountRepo(store.db), mailer, secret, site)
     community = CommunityService(
         store,
         CommunityRepo(store.db),
@@ -83,5 +85,6 @@ def build_services(
         search=build_search(
             store, data_dir=settings.data_dir, max_tokens=settings.embed_max_tokens
         ),
+        subscriptions=subscription_service(store, settings, mailer),
         secret=secret,
     )

@@ -9,11 +9,13 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dailypapers.community.repo import NotAllowed
+from dailypapers.digest.interests import SubscriptionError, parse_interests
 from dailypapers.ingest.http import ArxivRequestRejected, ArxivUnavailable
-from dailypapers.models import utcnow
+from dailypapers.models import User, utcnow
 from dailypapers.store import FeedQuery
 from dailypapers.web.deps import Csrf, ServicesDep, UserDep
 from dailypapers.web.render import render
+from dailypapers.web.services import Services
 
 router = APIRouter()
 
@@ -73,7 +75,60 @@ def settings_page(request: Request, services: ServicesDep, user: UserDep) -> Res
     if user is None:
         return _login_redirect("/settings")
     tokens = services.accounts.repo.api_tokens(user.id)
-    return render(request, "settings.html", {"tokens": tokens, "new_token": None})
+    return render(
+        request, "settings.html", {"tokens": tokens, "new_token": None} | _digest(services, user)
+    )
+
+
+def _digest(services: Services, user: User, **extra: object) -> dict[str, object]:
+    """The settings page's digest section: the subscription for the account's address."""
+    sub = services.subscriptions.for_user(user)
+    active = sub is not None and sub.confirmed_at is not None and sub.unsubscribed_at is None
+    form: dict[str, object] = {"frequency": "daily"}
+    if sub is not None:
+        form = {
+            "frequency": sub.frequency,
+            "query": sub.query,
+            "categories": ", ".join(sub.categories),
+            "authors": ", ".join(sub.authors),
+            "like_upvoted": sub.like_upvoted,
+        }
+    return {"digest": sub if active else None, "digest_form": form} | extra
+
+
+@router.post("/settings/digest", dependencies=[Csrf])
+def save_digest(
+    request: Request,
+    services: ServicesDep,
+    user: UserDep,
+    frequency: Annotated[str, Form(max_length=10)] = "daily",
+    query: Annotated[str, Form(max_length=2000)] = "",
+    categories: Annotated[str, Form(max_length=2000)] = "",
+    authors: Annotated[str, Form(max_length=2000)] = "",
+    like_upvoted: Annotated[bool, Form()] = False,
+) -> Response:
+    if user is None:
+        return _login_redirect("/settings")
+    try:
+        interests = parse_interests(query, categories, authors, like_upvoted)
+        services.subscriptions.subscribe(user.email, frequency, interests, user=user)
+    except SubscriptionError as exc:
+        tokens = services.accounts.repo.api_tokens(user.id)
+        context = {"tokens": tokens, "new_token": None} | _digest(
+            services, user, digest_error=str(exc)
+        )
+        return render(request, "settings.html", context, 400)
+    return RedirectResponse("/settings?digest=saved#digest", status_code=303)
+
+
+@router.post("/settings/digest/cancel", dependencies=[Csrf])
+def cancel_digest(services: ServicesDep, user: UserDep) -> Response:
+    if user is None:
+        return _login_redirect("/settings")
+    sub = services.subscriptions.for_user(user)
+    if sub is not None:
+        services.subscriptions.repo.unsubscribe(sub.id)
+    return RedirectResponse("/settings?digest=cancelled#digest", status_code=303)
 
 
 @router.post("/settings/tokens", dependencies=[Csrf])

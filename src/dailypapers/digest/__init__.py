@@ -1,0 +1,1 @@
+"""E-mail digests: subscriptions with double opt-in, periods, content, and the outbox sender."""

@@ -1,0 +1,91 @@
+"""Wire a digest run from the settings (used by the CLI, the worker and the benchmark)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dailypapers.digest.content import load_period
+from dailypapers.digest.matching import PersonalMatcher
+from dailypapers.digest.outbox import OutboxRepo
+from dailypapers.digest.periods import Period, last_complete, period_containing, zone
+from dailypapers.digest.sender import DigestComposer, DigestSender, RunReport, SendOptions
+from dailypapers.digest.subscriptions import DigestSite, SubscriptionRepo, SubscriptionService
+from dailypapers.mail import Mailer, mailer_from_url
+from dailypapers.mail.dkim import signer_from_settings
+from dailypapers.models import utcnow
+from dailypapers.search.embed import Embedder, OnnxEmbedder
+from dailypapers.search.vectors import EmbeddingRepo
+from dailypapers.settings import Settings
+from dailypapers.store import PaperStore
+
+
+def digest_site(settings: Settings) -> DigestSite:
+    return DigestSite(settings.base_url, settings.site_name, settings.mail_from)
+
+
+def settings_mailer(settings: Settings) -> Mailer:
+    dkim = signer_from_settings(
+        settings.dkim_private_key, settings.dkim_selector, settings.dkim_domain, settings.mail_from
+    )
+    return mailer_from_url(settings.smtp_url, dkim=dkim)
+
+
+def subscription_service(
+    store: PaperStore, settings: Settings, mailer: Mailer
+) -> SubscriptionService:
+    return SubscriptionService(
+        SubscriptionRepo(store.db), mailer, settings.resolved_secret_key(), digest_site(settings)
+    )
+
+
+def choose_period(settings: Settings, frequency: str, day: date | None) -> Period:
+    tz = zone(settings.digest_timezone)
+    if day is not None:
+        return period_containing(frequency, day, tz)
+    return last_complete(frequency, utcnow(), tz)
+
+
+def build_composer(
+    store: PaperStore,
+    settings: Settings,
+    period: Period,
+    *,
+    mailer: Mailer,
+    embedder: Embedder | None = None,
+) -> DigestComposer:
+    embedder = embedder or OnnxEmbedder(max_tokens=settings.embed_max_tokens)
+    papers = load_period(
+        store.db, period, base_url=settings.base_url, trending=settings.digest_trending_count
+    )
+    matcher = PersonalMatcher(
+        papers, EmbeddingRepo(store.db, embedder.name), embedder, base_url=settings.base_url
+    )
+    return DigestComposer(
+        papers,
+        matcher,
+        subscription_service(store, settings, mailer),
+        digest_site(settings),
+        settings.digest_personal_count,
+    )
+
+
+def send_options(settings: Settings) -> SendOptions:
+    return SendOptions(
+        rate_per_second=settings.digest_rate_per_second,
+        max_attempts=settings.digest_max_attempts,
+        retry_seconds=settings.digest_retry_seconds,
+        claim_seconds=settings.digest_claim_seconds,
+    )
+
+
+def send_digests(
+    store: PaperStore,
+    settings: Settings,
+    period: Period,
+    *,
+    mailer: Mailer | None = None,
+    embedder: Embedder | None = None,
+) -> RunReport:
+    mailer = mailer or settings_mailer(settings)
+    composer = build_composer(store, settings, period, mailer=mailer, embedder=embedder)
+    return DigestSender(OutboxRepo(store.db), composer, mailer, send_options(settings)).run()

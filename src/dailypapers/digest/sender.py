@@ -1,0 +1,251 @@
+"""Sending a period's digests from the outbox: compose, send, record; safe to rerun.
+
+Outcomes per recipient: the server's 250 marks the row sent; a 4xx is retried with
+doubling waits up to ``max_attempts``; a 5xx for the recipient suppresses the address; a
+lost connection puts the message back without counting it (three in a row end the run:
+the server is down, the next run sends the rest). A sender refused as a whole (MAIL FROM,
+authentication) stops the run: that is a configuration problem, not the reader's.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import smtplib
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+from dailypapers.digest.content import PeriodPapers
+from dailypapers.digest.matching import PersonalMatcher, Reader
+from dailypapers.digest.outbox import OutboxItem, OutboxRepo
+from dailypapers.digest.subscriptions import DigestSite, SubscriptionService
+from dailypapers.mail import Mailer, render_email
+from dailypapers.mail.transport import Sender
+from dailypapers.models import utcnow
+
+log = logging.getLogger(__name__)
+MAX_CONNECTION_FAILURES = 3
+
+
+class DigestRunError(RuntimeError):
+    """The run cannot go on (mail server unreachable or refusing the sender)."""
+
+
+@dataclass(frozen=True)
+class SendOptions:
+    rate_per_second: float = 20.0
+    max_attempts: int = 5
+    retry_seconds: float = 60.0
+    claim_seconds: float = 120.0
+    batch: int = 25
+
+
+@dataclass
+class RunReport:
+    sent: int = 0
+    skipped: int = 0
+    retried: int = 0
+    failed: int = 0
+    suppressed: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Digest:
+    message: EmailMessage
+    papers: list[int]  # every paper in it: remembered so the personal section never repeats
+    personal: int
+
+
+def smtp_code(exc: Exception) -> int | None:
+    """The SMTP reply code behind an exception; None when no answer came."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return min(int(code) for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return int(exc.smtp_code)
+    return None
+
+
+class DigestComposer:
+    def __init__(
+        self,
+        papers: PeriodPapers,
+        matcher: PersonalMatcher,
+        links: SubscriptionService,
+        site: DigestSite,
+        personal: int,
+    ) -> None:
+        self.papers = papers
+        self.matcher = matcher
+        self.links = links
+        self.site = site
+        self.personal = personal
+        self.domain = site.mail_from.rpartition("@")[2].strip("> ") or "localhost"
+
+    def message_id(self, item: OutboxItem) -> str:
+        period = self.papers.period.key.replace(":", ".")
+        return f"<digest.{period}.{item.subscription_id}.{item.id}@{self.domain}>"
+
+    def compose(self, item: OutboxItem, reader: Reader) -> Digest | None:
+        """The reader's digest, or None when there is nothing to send."""
+        mine = self.matcher.match(reader, self.personal)
+        if not self.papers.trending and not mine:
+            return None
+        unsubscribe = self.links.unsubscribe_url(item.subscription_id)
+        context = {
+            "site_name": self.site.site_name,
+            "site_url": self.site.base_url.rstrip("/"),
+            "period": self.papers.period,
+            "trending": self.papers.trending,
+            "personal": mine,
+            "interests": item.interests,
+            "unsubscribe_url": unsubscribe,
+            "manage_url": self.links.manage_url(item.subscription_id),
+        }
+        message = render_email(
+            "digest",
+            context,
+            to=item.email,
+            sender=self.site.mail_from,
+            message_id=self.message_id(item),
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "List-Id": f"{self.site.site_name} digest <digest.{self.domain}>",
+            },
+        )
+        ids = [p.paper_id for p in [*self.papers.trending, *mine]]
+        return Digest(message, ids, len(mine))
+
+
+class DigestSender:
+    def __init__(
+        self,
+        outbox: OutboxRepo,
+        composer: DigestComposer,
+        mailer: Mailer,
+        options: SendOptions,
+        *,
+        progress: Callable[[RunReport], None] | None = None,
+    ) -> None:
+        self.outbox = outbox
+        self.composer = composer
+        self.mailer = mailer
+        self.options = options
+        self.progress = progress or (lambda report: None)
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{time.monotonic_ns()}"
+        self.report = RunReport()
+        self._failures = 0
+        self._next_send = 0.0
+
+    def run(self) -> RunReport:
+        period = self.composer.papers.period
+        self.outbox.plan(period)
+        with self.mailer.session() as connection:
+            while True:
+                items = self.outbox.claim(
+                    period.key, self.worker, self.options.batch, self.options.claim_seconds
+                )
+                if items:
+                    self._send_batch(connection, items)
+                    continue
+                wake = self.outbox.next_wake(period.key)
+                if wake is None:
+                    break
+                time.sleep(min(max((wake - utcnow()).total_seconds(), 0.05), 5.0))
+        self.report.counts = self.outbox.counts(period.key)
+        return self.report
+
+    def _readers(self, items: list[OutboxItem]) -> list[Reader]:
+        seen = self.outbox.seen(
+            [i.subscription_id for i in items], self.composer.papers.period.start
+        )
+        users = [i.user_id for i in items if i.user_id is not None and i.interests.like_upvoted]
+        upvoted = self.outbox.upvoted(users) if users else {}
+        self.composer.matcher.prepare(i.interests.query for i in items)
+        return [
+            Reader(
+                i.subscription_id,
+                i.interests,
+                upvoted.get(i.user_id, []) if i.user_id is not None else [],
+                seen[i.subscription_id],
+            )
+            for i in items
+        ]
+
+    def _send_batch(self, connection: Sender, items: list[OutboxItem]) -> None:
+        for item, reader in zip(items, self._readers(items), strict=True):
+            if not item.active:
+                self.outbox.finish(item, "skipped", "unsubscribed or suppressed before sending")
+                self.report.skipped += 1
+                continue
+            digest = self.composer.compose(item, reader)
+            if digest is None:
+                self.outbox.finish(item, "skipped", "nothing to send for this period")
+                self.report.skipped += 1
+                continue
+            self._pace()
+            self._deliver(connection, item, digest)
+            self.progress(self.report)
+
+    def _pace(self) -> None:
+        if self.options.rate_per_second <= 0:
+            return
+        now = time.monotonic()
+        if self._next_send > now:
+            time.sleep(self._next_send - now)
+        self._next_send = max(now, self._next_send) + 1.0 / self.options.rate_per_second
+
+    def _deliver(self, connection: Sender, item: OutboxItem, digest: Digest) -> None:
+        try:
+            connection.send(digest.message)
+        except smtplib.SMTPSenderRefused as exc:
+            self.outbox.retry_later(item, _describe(exc), 0, count=False)
+            raise DigestRunError(
+                f"the mail server refused our sender address: {_describe(exc)}"
+            ) from exc
+        except smtplib.SMTPAuthenticationError as exc:
+            self.outbox.retry_later(item, _describe(exc), 0, count=False)
+            raise DigestRunError(f"the mail server refused our log-in: {_describe(exc)}") from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            self._failed(item, exc)
+            return
+        self._failures = 0
+        self.outbox.mark_sent(item, str(digest.message["Message-ID"]), digest.papers)
+        self.report.sent += 1
+
+    def _failed(self, item: OutboxItem, exc: Exception) -> None:
+        code = smtp_code(exc)
+        error = _describe(exc)
+        if code is None:  # no answer: the connection broke; not the reader's fault
+            self._failures += 1
+            self.outbox.retry_later(item, error, self.options.retry_seconds, count=False)
+            log.warning("mail server connection failed (%s); will retry", error)
+            if self._failures >= MAX_CONNECTION_FAILURES:
+                raise DigestRunError(f"the mail server is unreachable: {error}") from exc
+        elif code >= 500:
+            self.outbox.finish(item, "suppressed", error)
+            self.report.suppressed += 1
+            log.warning("suppressing %s after a permanent failure: %s", item.email, error)
+        elif item.attempts + 1 >= self.options.max_attempts:
+            self.outbox.finish(item, "failed", error)
+            self.report.failed += 1
+        else:
+            delay = self.options.retry_seconds * 2**item.attempts
+            self.outbox.retry_later(item, error, delay, count=True)
+            self.report.retried += 1
+
+
+def _describe(exc: Exception) -> str:
+    code = smtp_code(exc)
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        detail = "; ".join(m.decode(errors="replace") for _, m in exc.recipients.values())
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        message = exc.smtp_error
+        detail = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
+    else:
+        detail = f"{type(exc).__name__}: {exc}"
+    return f"{code} {detail}" if code else detail
