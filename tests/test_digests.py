@@ -9,6 +9,7 @@ from email.message import EmailMessage
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from dailypapers.digest.interests import SubscriptionError, parse_interests
@@ -17,7 +18,7 @@ from dailypapers.models import DigestOutbox, Subscription
 from dailypapers.search.embed import OnnxEmbedder
 from dailypapers.store import PaperStore
 from digest_corpus import WEEK_DAY, add_subscribers, load_corpus
-from helpers import csrf_from, run_cli
+from helpers import csrf_from, make_user, run_cli
 from servers import LiveServer, SmtpSink, link_in
 
 
@@ -210,3 +211,204 @@ def test_concurrent_runs_send_each_digest_once(
     assert sorted(received) == sorted(emails)
     sent_by_run = [int(re.search(r"sent (\d+) now", out).group(1)) for out in outputs]  # type: ignore[union-attr]
     assert sum(sent_by_run) == 60
+
+
+def test_killed_ten_times_then_finished_loses_nothing(
+    store: PaperStore, embedder: OnnxEmbedder, smtp: SmtpSink, site_env: dict[str, str]
+) -> None:
+    """kill -9 the sender 10 times during a 500-recipient run, then let a run finish."""
+    import random
+    import subprocess
+    import sys
+    import time
+
+    load_corpus(store, embedder)
+    emails = add_subscribers(store, 500, query="retrieval augmented generation")
+    env = _digest_env(
+        site_env,
+        "https://papers.example.org",
+        DAILYPAPERS_DIGEST_RATE_PER_SECOND="150",
+        DAILYPAPERS_DIGEST_CLAIM_SECONDS="1",
+    )
+    command = [sys.executable, "-m", "dailypapers", "digest", "send", "--period", "weekly",
+               "--date", WEEK_DAY.isoformat()]  # fmt: skip
+    rng = random.Random(7)
+    before_each_kill = []
+    for _ in range(10):
+        sender = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        # Kill once sending is under way (or, sometimes, before it starts).
+        start = len(smtp.messages)
+        deadline = time.monotonic() + 20
+        while len(smtp.messages) == start and time.monotonic() < deadline and sender.poll() is None:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.0, 0.4))
+        sender.kill()
+        sender.wait()
+        before_each_kill.append(len(smtp.messages))
+    assert before_each_kill[-1] < 500, "the kills should interrupt the run"
+    _send(env)
+    received = [str(m["To"]) for m in smtp.messages]
+    assert set(received) == set(emails), "every recipient gets the digest"
+    duplicates = len(received) - len(set(received))
+    print(
+        f"messages seen at each kill: {before_each_kill}; duplicates after finishing: {duplicates}"
+    )
+    assert duplicates <= 10, f"{duplicates} duplicates: more than one in flight per kill"
+    with store.session() as s:
+        statuses = s.execute(
+            select(DigestOutbox.status, func.count()).group_by(DigestOutbox.status)
+        ).all()
+    assert dict(statuses) == {"sent": 500}
+
+
+def _rsa_key() -> tuple[bytes, bytes]:
+    """A fresh RSA key: (private PEM, public key as the base64 a DKIM TXT record holds)."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private, base64.b64encode(public)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_dkim_signature_covers_the_unsubscribe_headers_and_verifies(
+    store: PaperStore, embedder: OnnxEmbedder, smtp: SmtpSink, site_env: dict[str, str], tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    import dkim
+
+    load_corpus(store, embedder)
+    add_subscribers(store, 1)
+    private, public = _rsa_key()
+    key_file = tmp_path / "dkim.pem"
+    key_file.write_bytes(private)
+    env = _digest_env(
+        site_env,
+        "https://papers.example.org",
+        DAILYPAPERS_DKIM_PRIVATE_KEY=str(key_file),
+        DAILYPAPERS_DKIM_SELECTOR="mail2026",
+    )
+    _send(env)
+    raw = smtp.raw[-1]
+    signature = smtp.messages[-1]["DKIM-Signature"]
+    assert "d=example.org" in signature and "s=mail2026" in signature
+    signed = re.search(r"h=([^;]+)", signature.replace(" ", "")).group(1).lower().split(":")  # type: ignore[union-attr]
+    assert {"list-unsubscribe", "list-unsubscribe-post", "from", "subject"} <= set(signed)
+
+    def dns(name: bytes, timeout: int = 5) -> bytes:
+        assert name == b"mail2026._domainkey.example.org."
+        return b"v=DKIM1; k=rsa; p=" + public
+
+    assert dkim.verify(raw, dnsfunc=dns)
+    headers, body = raw.split(b"\r\n\r\n", 1)
+    assert b"https://papers.example.org/unsubscribe/" in headers
+    forged = headers.replace(b"https://papers.example.org/unsubscribe/", b"https://evil.example/u/")
+    assert not dkim.verify(forged + b"\r\n\r\n" + body, dnsfunc=dns)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_personal_sections_follow_authors_categories_topics_and_upvotes(
+    store: PaperStore, embedder: OnnxEmbedder
+) -> None:
+    from dailypapers.digest.content import load_period
+    from dailypapers.digest.interests import Interests
+    from dailypapers.digest.matching import PersonalMatcher, Reader
+    from dailypapers.search.vectors import EmbeddingRepo
+
+    load_corpus(store, embedder)
+    period = period_containing("weekly", WEEK_DAY, zone("UTC"))
+    papers = load_period(store.db, period, base_url="https://x.org", trending=2)
+    assert [p.arxiv_id for p in papers.trending] == ["2603.00001", "2603.00002"]
+    assert "2602.00007" not in {p.arxiv_id for p in papers.candidates}  # last month's
+    matcher = PersonalMatcher(
+        papers, EmbeddingRepo(store.db, embedder.name), embedder, base_url="https://x.org"
+    )
+
+    def ids(interests: Interests, **reader: object) -> list[str]:
+        found = matcher.match(Reader(1, interests, **reader), 8)  # type: ignore[arg-type]
+        return [p.arxiv_id for p in found]
+
+    by_author = matcher.match(Reader(1, Interests(authors=("jurgen SCHMIDHUBER",))), 8)
+    assert [p.arxiv_id for p in by_author] == ["2603.00005"]
+    assert by_author[0].reason == "by jurgen SCHMIDHUBER"
+    assert ids(Interests(categories=("cs.RO",))) == ["2603.00006"]
+    assert ids(Interests(query="molecule property prediction"))[0] == "2603.00004"
+    assert ids(Interests(query="retrieval augmented generation"))[0] == "2603.00005"
+    # Topic within a category: the category is a filter.
+    assert ids(Interests(query="retrieval augmented generation", categories=("cs.RO",))) == []
+    # Nothing unrelated fills the section.
+    assert ids(Interests(query="volcanic eruptions on Io")) == []
+    # Trending papers are already at the top of the mail; papers already sent are skipped.
+    assert "2603.00001" not in ids(Interests(query="mixture of experts"))
+    seen = {store.get_paper("2603.00005").id}  # type: ignore[union-attr]
+    assert "2603.00005" not in ids(Interests(query="retrieval augmented generation"), seen=seen)
+    # Like my upvotes: the centroid of the upvoted papers' vectors, upvoted ones left out.
+    grasp = store.get_paper("2603.00006").id  # type: ignore[union-attr]
+    liked = ids(Interests(like_upvoted=True), upvoted=[grasp])
+    assert grasp not in liked and "2603.00004" not in liked
+
+
+def test_signed_in_readers_manage_the_digest_in_settings(
+    store: PaperStore, client: TestClient, smtp: SmtpSink
+) -> None:
+    user, _, session = make_user(store, "ada")
+    client.cookies.set("dp_session", session)
+    page = client.get("/settings")
+    assert "E-mail digest" in page.text and "Papers like the ones I upvoted" in page.text
+    saved = client.post(
+        "/settings/digest",
+        data={
+            "frequency": "weekly",
+            "query": "graph networks",
+            "categories": "cs.LG",
+            "like_upvoted": "true",
+            "csrf_token": csrf_from(page.text),
+        },
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    with store.session() as s:
+        row = s.scalars(select(Subscription)).one()
+    assert (row.email, row.user_id, row.frequency) == ("ada@example.org", user.id, "weekly")
+    assert row.confirmed_at is not None and row.like_upvoted and row.categories == ["cs.LG"]
+    assert smtp.messages == []  # the account's address is already confirmed
+    bad = client.post(
+        "/settings/digest",
+        data={"categories": "<script>", "csrf_token": csrf_from(page.text)},
+    )
+    assert bad.status_code == 400 and "not an arXiv category" in bad.text
+    assert "<script>" not in bad.text
+
+    # The manage link from a digest works without a session.
+    services = client.app.state.services  # type: ignore[attr-defined]
+    manage = services.subscriptions.manage_url(row.id).split("/subscription/")[1]
+    client.cookies.clear()
+    form = client.get(f"/subscription/{manage}")
+    assert form.status_code == 200 and 'value="graph networks"' in form.text
+    client.post(
+        f"/subscription/{manage}",
+        data={
+            "frequency": "daily",
+            "query": "",
+            "authors": "Grace Hopper",
+            "csrf_token": csrf_from(form.text),
+        },
+    )
+    with store.session() as s:
+        row = s.scalars(select(Subscription)).one()
+    assert (row.frequency, row.query, row.authors) == ("daily", "", ["Grace Hopper"])
+    assert client.get("/subscription/forged-token").status_code == 400
+    assert client.post("/unsubscribe/forged-token").status_code == 400
+    assert client.post("/subscribe/confirm?token=x").status_code == 405
+    assert client.get("/subscribe/confirm?token=forged").status_code == 400

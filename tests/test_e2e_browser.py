@@ -181,6 +181,7 @@ SHOT_PAGES = {
     "paper": "/papers/2601.23265",
     "trending": "/papers/trending",
     "search": "/search?q=diffusion+models+for+video",
+    "subscribe": "/subscribe",
 }
 
 
@@ -205,4 +206,50 @@ def test_screenshots(chromium: Any, live: LiveServer, store: PaperStore, scheme:
             width = tab.evaluate("document.documentElement.scrollWidth")
             assert width <= viewport["width"], f"{name} scrolls sideways on {device}"
         assert errors == [], errors  # no CSP violations, no missing assets
+        context.close()
+
+
+def test_subscribe_from_the_footer_and_read_the_digest(
+    chromium: Any,  # noqa: F811
+    page: Any,
+    live: LiveServer,
+    smtp: SmtpSink,
+    store: PaperStore,
+    site_settings: Any,
+) -> None:
+    from dailypapers.digest.factory import send_digests
+    from dailypapers.search.embed import OnnxEmbedder
+    from digest_corpus import WEEK_DAY, load_corpus
+
+    embedder = OnnxEmbedder()
+    load_corpus(store, embedder)
+    page.goto("/papers/trending")
+    page.fill("footer input[name=email]", "reader@example.org")
+    page.select_option("footer select[name=frequency]", "weekly")
+    page.click("footer button[type=submit]")
+    page.wait_for_selector("text=Check your inbox")
+    page.goto(link_in(smtp.wait_for("reader@example.org")[0], "/subscribe/confirm"))
+    page.wait_for_selector("text=You are subscribed")
+
+    from dailypapers.digest.factory import choose_period
+
+    site_settings.digest_rate_per_second = 0
+    period = choose_period(site_settings, "weekly", WEEK_DAY)
+    assert send_digests(store, site_settings, period, embedder=embedder).sent == 1
+    digest = smtp.wait_for("reader@example.org", count=2)[-1]
+    html_part = digest.get_body(("html",))
+    assert html_part is not None
+    for scheme, width in (("light", 720), ("dark", 390)):
+        context = chromium.new_context(
+            viewport={"width": width, "height": 900}, color_scheme=scheme
+        )
+        tab = context.new_page()
+        dialogs: list[str] = []
+        tab.on("dialog", lambda d, sink=dialogs: (sink.append(d.message), d.dismiss()))
+        tab.set_content(html_part.get_content())
+        out = SCREENSHOTS / f"digest-mail-{scheme}.png"
+        tab.screenshot(path=str(out), full_page=True)
+        assert out.stat().st_size > 10_000
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width
+        assert dialogs == []  # the hostile title in the corpus ran nothing
         context.close()
