@@ -44,6 +44,7 @@ bench: $(VENV)/.installed-test  ## benchmarks: print figures and ratios
 	$(BIN)/python bench/import_throughput.py
 	$(BIN)/python bench/web_latency.py
 	$(BIN)/python bench/search_bench.py
+	$(BIN)/python bench/digest_bench.py
 	$(BIN)/dailypapers eval ../shared/data/cisi ../shared/data/csfcube-dev
 
 clean:
