@@ -412,3 +412,26 @@ def test_signed_in_readers_manage_the_digest_in_settings(
     assert client.post("/unsubscribe/forged-token").status_code == 400
     assert client.post("/subscribe/confirm?token=x").status_code == 405
     assert client.get("/subscribe/confirm?token=forged").status_code == 400
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_dry_run_and_bad_arguments(
+    store: PaperStore, embedder: OnnxEmbedder, smtp: SmtpSink, site_env: dict[str, str]
+) -> None:
+    load_corpus(store, embedder)
+    add_subscribers(store, 3, query="tactile robot grasping")
+    env = _digest_env(site_env, "https://papers.example.org")
+    result = run_cli(
+        "digest", "send", "--period", "weekly", "--date", "2026-03-04", "--dry-run", env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert "3 digests to send" in result.stdout and "reader0000@example.org" in result.stdout
+    assert smtp.messages == []
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(DigestOutbox)) == 0
+    for args in (["--period", "monthly"], ["--period", "daily", "--date", "2026-13-01"]):
+        bad = run_cli("digest", "send", *args, env=env)
+        assert bad.returncode == 2 and "error" in bad.stderr
+    wrong_zone = env | {"DAILYPAPERS_DIGEST_TIMEZONE": "Mars/Olympus"}
+    bad = run_cli("digest", "send", "--period", "daily", env=wrong_zone)
+    assert bad.returncode == 2 and "time zone" in bad.stderr

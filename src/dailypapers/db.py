@@ -8,6 +8,7 @@ each process keeps a single writer connection.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,3 +132,11 @@ def current_revision(db: Database) -> str | None:
 
     with db.reader.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+@functools.cache
+def head_revision() -> str | None:
+    """The newest migration this code ships (what a ready database is at)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -6,6 +6,7 @@ import typer
 
 from dailypapers import __version__
 from dailypapers.cli import (
+    backup_cmd,
     db_cmd,
     digest_cmd,
     import_cmd,
@@ -32,6 +33,8 @@ app.command("serve")(serve_cmd.serve)
 app.command("index")(search_cmd.index)
 app.command("search")(search_cmd.search)
 app.command("eval")(search_cmd.eval_command)
+app.command("backup")(backup_cmd.backup_command)
+app.command("restore")(backup_cmd.restore_command)
 
 
 def _version(value: bool) -> None:

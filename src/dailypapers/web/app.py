@@ -19,7 +19,7 @@ from dailypapers.mail import Mailer
 from dailypapers.search.background import BackgroundIndexer
 from dailypapers.settings import Settings
 from dailypapers.store import PaperStore, open_store
-from dailypapers.web import api, api_write, feeds
+from dailypapers.web import api, api_write, feeds, health
 from dailypapers.web.pages import account, auth, feed, paper, search, subscribe
 from dailypapers.web.render import render
 from dailypapers.web.security import SecurityHeaders
@@ -102,6 +102,7 @@ def create_app(
     app.add_middleware(SecurityHeaders, secure_cookies=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (
+        health.router,
         api.router,
         api_write.router,
         feeds.router,
@@ -118,9 +119,5 @@ def create_app(
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
         return Response((STATIC_DIR / "favicon.svg").read_bytes(), media_type="image/svg+xml")
-
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> Response:
-        return Response("ok", media_type="text/plain")
 
     return app
