@@ -432,6 +432,6 @@ def test_dry_run_and_bad_arguments(
     for args in (["--period", "monthly"], ["--period", "daily", "--date", "2026-13-01"]):
         bad = run_cli("digest", "send", *args, env=env)
         assert bad.returncode == 2 and "error" in bad.stderr
-    wrong_zone = env | {"DAILYPAPERS_DIGEST_TIMEZONE": "Mars/Olympus"}
+    wrong_zone = env | {"DAILYPAPERS_TIMEZONE": "Mars/Olympus"}
     bad = run_cli("digest", "send", "--period", "daily", env=wrong_zone)
     assert bad.returncode == 2 and "time zone" in bad.stderr

@@ -95,9 +95,42 @@ class Settings(BaseSettings):
         description="Let `serve` embed new papers in a background thread (one core); "
         "otherwise run `dailypapers index` (or the worker).",
     )
-    digest_timezone: str = Field(
+    timezone: str = Field(
         default="UTC",
-        description="Time zone (IANA name) whose days and ISO weeks the digests cover.",
+        description="Time zone (IANA name) of the worker's schedules and of the days and "
+        "ISO weeks the digests cover.",
+    )
+    listing_categories: str = Field(
+        default="",
+        description="Comma-separated arXiv categories whose daily listing the worker puts on "
+        "the daily feed, e.g. cs.CL,cs.LG; empty: no listing job.",
+    )
+    harvest_sets: str = Field(
+        default="",
+        description="Comma-separated OAI-PMH sets the worker catches up on (the last 3 days), "
+        "e.g. cs; empty: no harvest job.",
+    )
+    schedule_listing: str = Field(
+        default="15 1 * * *", description="Cron schedule of the listing job (empty: off)."
+    )
+    schedule_harvest: str = Field(
+        default="45 2 * * *", description="Cron schedule of the OAI-PMH catch-up (empty: off)."
+    )
+    schedule_embed: str = Field(
+        default="*/10 * * * *",
+        description="Cron schedule for embedding new papers (empty: off).",
+    )
+    schedule_daily_digest: str = Field(
+        default="0 7 * * *", description="Cron schedule of the daily digest (empty: off)."
+    )
+    schedule_weekly_digest: str = Field(
+        default="0 7 * * 1", description="Cron schedule of the weekly digest (empty: off)."
+    )
+    job_lease_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="A running job renews its claim this often ×3; a killed worker's job is "
+        "taken over once its claim lapses.",
     )
     digest_trending_count: int = Field(
         default=10, ge=1, le=50, description="Trending papers at the top of each digest."

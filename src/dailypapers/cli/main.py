@@ -14,6 +14,7 @@ from dailypapers.cli import (
     search_cmd,
     serve_cmd,
     user_cmd,
+    worker_cmd,
 )
 
 app = typer.Typer(
@@ -33,6 +34,7 @@ app.command("serve")(serve_cmd.serve)
 app.command("index")(search_cmd.index)
 app.command("search")(search_cmd.search)
 app.command("eval")(search_cmd.eval_command)
+app.command("worker")(worker_cmd.worker_command)
 app.command("backup")(backup_cmd.backup_command)
 app.command("restore")(backup_cmd.restore_command)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 from dailypapers.digest.content import load_period
@@ -39,7 +40,7 @@ def subscription_service(
 
 
 def choose_period(settings: Settings, frequency: str, day: date | None) -> Period:
-    tz = zone(settings.digest_timezone)
+    tz = zone(settings.timezone)
     if day is not None:
         return period_containing(frequency, day, tz)
     return last_complete(frequency, utcnow(), tz)
@@ -85,7 +86,9 @@ def send_digests(
     *,
     mailer: Mailer | None = None,
     embedder: Embedder | None = None,
+    stop: threading.Event | None = None,
 ) -> RunReport:
     mailer = mailer or settings_mailer(settings)
     composer = build_composer(store, settings, period, mailer=mailer, embedder=embedder)
-    return DigestSender(OutboxRepo(store.db), composer, mailer, send_options(settings)).run()
+    options = send_options(settings)
+    return DigestSender(OutboxRepo(store.db), composer, mailer, options, stop=stop).run()

@@ -13,6 +13,7 @@ import logging
 import os
 import smtplib
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -130,12 +131,14 @@ class DigestSender:
         options: SendOptions,
         *,
         progress: Callable[[RunReport], None] | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         self.outbox = outbox
         self.composer = composer
         self.mailer = mailer
         self.options = options
         self.progress = progress or (lambda report: None)
+        self.stop = stop or threading.Event()  # set it (SIGTERM) to finish the current mail and end
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{time.monotonic_ns()}"
         self.report = RunReport()
         self._failures = 0
@@ -145,7 +148,7 @@ class DigestSender:
         period = self.composer.papers.period
         self.outbox.plan(period)
         with self.mailer.session() as connection:
-            while True:
+            while not self.stop.is_set():
                 items = self.outbox.claim(
                     period.key, self.worker, self.options.batch, self.options.claim_seconds
                 )
@@ -155,7 +158,7 @@ class DigestSender:
                 wake = self.outbox.next_wake(period.key)
                 if wake is None:
                     break
-                time.sleep(min(max((wake - utcnow()).total_seconds(), 0.05), 5.0))
+                self.stop.wait(min(max((wake - utcnow()).total_seconds(), 0.05), 5.0))
         self.report.counts = self.outbox.counts(period.key)
         return self.report
 
@@ -178,6 +181,9 @@ class DigestSender:
 
     def _send_batch(self, connection: Sender, items: list[OutboxItem]) -> None:
         for item, reader in zip(items, self._readers(items), strict=True):
+            if self.stop.is_set():  # hand the rest of the batch back at once
+                self.outbox.retry_later(item, "sender stopped", 0, count=False)
+                continue
             if not item.active:
                 self.outbox.finish(item, "skipped", "unsubscribed or suppressed before sending")
                 self.report.skipped += 1

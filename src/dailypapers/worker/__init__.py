@@ -1,0 +1,1 @@
+"""The worker: recurring jobs on a cron schedule, each scheduled run claimed exactly once."""

@@ -1,0 +1,124 @@
+"""The worker's jobs: what each one does for one scheduled run (its slot).
+
+Every job is safe to run again for the same slot: listings and harvests upsert, embedding
+picks up what has no vector, digests go through the outbox.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from dailypapers.digest.factory import send_digests
+from dailypapers.digest.periods import last_complete, zone
+from dailypapers.ingest.http import PoliteClient, RequestGate
+from dailypapers.ingest.listing import ingest_listing
+from dailypapers.ingest.oai import HarvestSummary, harvest
+from dailypapers.search.embed import OnnxEmbedder
+from dailypapers.search.indexer import embed_pending
+from dailypapers.settings import Settings
+from dailypapers.store import PaperStore
+
+HARVEST_DAYS = 3
+
+
+class Stopped(Exception):
+    """The worker is shutting down: the job saved its progress and ends early."""
+
+
+@dataclass(frozen=True)
+class JobContext:
+    store: PaperStore
+    settings: Settings
+    slot: datetime  # the scheduled time, naive UTC
+    stop: threading.Event
+
+    def checkpoint(self) -> None:
+        if self.stop.is_set():
+            raise Stopped
+
+
+JobFunction = Callable[[JobContext], str]
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    cron: str
+    run: JobFunction
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def polite_client(settings: Settings) -> PoliteClient:
+    gate = RequestGate(settings.ensure_data_dir() / "locks", settings.arxiv_delay_seconds)
+    return PoliteClient(
+        gate,
+        timeout=settings.arxiv_timeout_seconds,
+        max_attempts=settings.arxiv_max_attempts,
+        max_backoff=settings.arxiv_max_backoff_seconds,
+    )
+
+
+def listing_job(ctx: JobContext) -> str:
+    categories = _split(ctx.settings.listing_categories)
+    with polite_client(ctx.settings) as client:
+        result = ingest_listing(ctx.store, client, ctx.settings.arxiv_listing_url, categories)
+    return f"listing of {result.day}: {result.stored.daily_added} papers added to the feed"
+
+
+def harvest_job(ctx: JobContext) -> str:
+    """Catch up on the last few days of each set (resumable page by page)."""
+    until = ctx.slot.date()
+    done = []
+    with polite_client(ctx.settings) as client:
+        for set_spec in _split(ctx.settings.harvest_sets):
+            summary = harvest(
+                ctx.store,
+                client,
+                ctx.settings.arxiv_oai_url,
+                set_spec=set_spec,
+                start=until - timedelta(days=HARVEST_DAYS),
+                until=until,
+                on_page=lambda _page: ctx.checkpoint(),
+            )
+            done.append(_harvested(set_spec, summary))
+    return "; ".join(done)
+
+
+def _harvested(set_spec: str, summary: HarvestSummary) -> str:
+    return f"{set_spec}: {summary.pages} pages, {summary.inserted} new, {summary.updated} updated"
+
+
+def embed_job(ctx: JobContext) -> str:
+    embedder = OnnxEmbedder(max_tokens=ctx.settings.embed_max_tokens)
+    count = embed_pending(ctx.store.db, embedder, progress=lambda _n, _t: ctx.checkpoint())
+    return f"embedded {count} papers"
+
+
+def digest_job(frequency: str) -> JobFunction:
+    def run(ctx: JobContext) -> str:
+        period = last_complete(frequency, ctx.slot, zone(ctx.settings.timezone))
+        report = send_digests(ctx.store, ctx.settings, period, stop=ctx.stop)
+        ctx.checkpoint()
+        return f"{period.key}: {report.sent} sent, {report.counts}"
+
+    return run
+
+
+def configured_jobs(settings: Settings) -> list[Job]:
+    """The jobs this installation runs (a job with an empty schedule or no input is off)."""
+    candidates = [
+        Job(
+            "listing", settings.schedule_listing if settings.listing_categories else "", listing_job
+        ),
+        Job("harvest", settings.schedule_harvest if settings.harvest_sets else "", harvest_job),
+        Job("embed", settings.schedule_embed, embed_job),
+        Job("daily-digest", settings.schedule_daily_digest, digest_job("daily")),
+        Job("weekly-digest", settings.schedule_weekly_digest, digest_job("weekly")),
+    ]
+    return [job for job in candidates if job.cron.strip()]
