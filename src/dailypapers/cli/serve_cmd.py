@@ -6,16 +6,29 @@ import typer
 import uvicorn
 
 from dailypapers.cli.common import load_settings, opened_store
+from dailypapers.web.observability import configure_logging
+
+GRACEFUL_SECONDS = 10
 
 
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
+    workers: int = typer.Option(1, min=1, max=64, help="App processes sharing the port."),
 ) -> None:
-    """Serve the site (schema upgraded first)."""
-    from dailypapers.web.app import create_app
-
+    """Serve the site (schema upgraded first). SIGTERM: in-flight requests finish (≤ 10 s)."""
     settings = load_settings()
     with opened_store(settings):
         pass  # create or migrate the schema before the first request
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=True)
+    configure_logging()
+    uvicorn.run(
+        "dailypapers.web.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_config=None,  # keep our JSON logging
+        access_log=False,  # the app logs each request with its id
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 
 import typer
@@ -15,6 +14,7 @@ from dailypapers.cli.common import (
     opened_store,
     stdout,
 )
+from dailypapers.web.observability import configure_logging
 from dailypapers.worker.jobs import configured_jobs
 from dailypapers.worker.scheduler import Worker
 
@@ -38,9 +38,7 @@ def worker_command(
     """Run the recurring jobs on their schedules; several workers share the work safely."""
     settings = load_settings()
     moment = _utc(now) if now is not None else None
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging()
     with opened_store(settings) as store:
         try:
             worker = Worker(store, settings, configured_jobs(settings))

@@ -25,6 +25,7 @@ from dailypapers.digest.outbox import OutboxItem, OutboxRepo
 from dailypapers.digest.subscriptions import DigestSite, SubscriptionService
 from dailypapers.mail import Mailer, render_email
 from dailypapers.mail.transport import Sender
+from dailypapers.metrics import MAILS
 from dailypapers.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -222,10 +223,12 @@ class DigestSender:
         self._failures = 0
         self.outbox.mark_sent(item, str(digest.message["Message-ID"]), digest.papers)
         self.report.sent += 1
+        MAILS.labels("sent").inc()
 
     def _failed(self, item: OutboxItem, exc: Exception) -> None:
         code = smtp_code(exc)
         error = _describe(exc)
+        MAILS.labels("no-answer" if code is None else f"{code // 100}xx").inc()
         if code is None:  # no answer: the connection broke; not the reader's fault
             self._failures += 1
             self.outbox.retry_later(item, error, self.options.retry_seconds, count=False)

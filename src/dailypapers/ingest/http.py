@@ -20,6 +20,7 @@ import httpx
 from filelock import FileLock
 
 from dailypapers import __version__
+from dailypapers.metrics import count_arxiv
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = f"dailypapers/{__version__} (self-hosted paper feed; polite harvester)"
@@ -154,5 +155,6 @@ class PoliteClient:
         )
 
     def _record(self, status: int | None) -> None:
+        count_arxiv(status)
         if self._on_response is not None:
             self._on_response(status)

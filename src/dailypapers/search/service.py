@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from sqlalchemy import and_, select
 
+from dailypapers.metrics import SEARCH_LATENCY
 from dailypapers.models import Paper
 from dailypapers.search.embed import Embedder, paper_text
 from dailypapers.search.fusion import Ranked, rrf
@@ -157,11 +158,13 @@ class SearchService:
         result = SearchResult(query)
         if query.is_empty:
             return result
-        ranked = self.rank(query, mode=mode, limit=max(self.fusion.candidates, offset + limit))
-        if query.arxiv_id and ranked:  # that paper first, then its neighbours
-            paper = self.store.get_paper_by_id(ranked[0][0])
-            if paper is not None:
-                ranked += self.similar_ranked(paper, limit=max(0, offset + limit - 1))
+        with SEARCH_LATENCY.labels("search").time():
+            limit_ranked = max(self.fusion.candidates, offset + limit)
+            ranked = self.rank(query, mode=mode, limit=limit_ranked)
+            if query.arxiv_id and ranked:  # that paper first, then its neighbours
+                paper = self.store.get_paper_by_id(ranked[0][0])
+                if paper is not None:
+                    ranked += self.similar_ranked(paper, limit=max(0, offset + limit - 1))
         if sort != "relevance":
             ranked = self._reorder(ranked, sort)
         page = ranked[offset : offset + limit]
@@ -192,7 +195,8 @@ class SearchService:
         if cached and monotonic() - cached[0] < SIMILAR_CACHE_SECONDS:
             ranked = cached[1]
         else:
-            ranked = self.similar_ranked(paper, limit=limit)
+            with SEARCH_LATENCY.labels("similar").time():
+                ranked = self.similar_ranked(paper, limit=limit)
             if len(self._similar_cache) > SIMILAR_CACHE_SIZE:
                 self._similar_cache.clear()
             self._similar_cache[key] = (monotonic(), ranked)

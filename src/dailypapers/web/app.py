@@ -20,6 +20,7 @@ from dailypapers.search.background import BackgroundIndexer
 from dailypapers.settings import Settings
 from dailypapers.store import PaperStore, open_store
 from dailypapers.web import api, api_write, feeds, health
+from dailypapers.web.observability import Observability
 from dailypapers.web.pages import account, auth, feed, paper, search, subscribe
 from dailypapers.web.render import render
 from dailypapers.web.security import SecurityHeaders
@@ -100,6 +101,7 @@ def create_app(
         "authenticated write API and Atom/RSS feeds.",
     )
     app.add_middleware(SecurityHeaders, secure_cookies=settings.secure_cookies)
+    app.add_middleware(Observability)  # outermost: ids and timings cover everything
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (
         health.router,
@@ -121,3 +123,8 @@ def create_app(
         return Response((STATIC_DIR / "favicon.svg").read_bytes(), media_type="image/svg+xml")
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for `dailypapers serve` and process managers (uvicorn/gunicorn --factory)."""
+    return create_app(Settings())

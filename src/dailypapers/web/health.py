@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
 from dailypapers.db import current_revision, head_revision
+from dailypapers.metrics import exposition
 from dailypapers.web.deps import ServicesDep
 
 router = APIRouter(include_in_schema=False)
@@ -31,3 +32,10 @@ def readyz(services: ServicesDep) -> Response:
     if revision != head_revision():
         return JSONResponse({"ready": False, "error": f"schema at {revision}"}, 503)
     return JSONResponse({"ready": True, "schema": revision})
+
+
+@router.get("/metrics")
+def metrics(services: ServicesDep) -> Response:
+    """Prometheus exposition: this process's instruments and the database's figures."""
+    body, content_type = exposition(services.store.db)
+    return Response(body, media_type=content_type)
