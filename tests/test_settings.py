@@ -34,3 +34,18 @@ def test_invalid_values_are_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DAILYPAPERS_ARXIV_MAX_ATTEMPTS", "0")
     with pytest.raises(ValueError, match="arxiv_max_attempts"):
         Settings()
+
+
+def test_the_deployment_example_only_uses_real_settings() -> None:
+    """A typo in the example env file would silently do nothing in production."""
+    import re
+
+    from dailypapers.settings import Settings
+    from helpers import ROOT
+
+    known = {f"DAILYPAPERS_{name.upper()}" for name in Settings.model_fields}
+    text = (ROOT / "deploy" / "dailypapers.env").read_text()
+    used = set(re.findall(r"^#?\s*(DAILYPAPERS_[A-Z_]+)=", text, flags=re.MULTILINE))
+    assert used and used <= known, used - known
+    for unit in ("dailypapers-web.service", "dailypapers-worker.service"):
+        assert "EnvironmentFile=/etc/dailypapers/env" in (ROOT / "deploy" / unit).read_text()
