@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run serve test lint typecheck pytest bench clean
+.PHONY: run serve test lint typecheck pytest bench load audit clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,13 @@ bench: $(VENV)/.installed-test  ## benchmarks: print figures and ratios
 	$(BIN)/python bench/web_latency.py
 	$(BIN)/python bench/search_bench.py
 	$(BIN)/python bench/digest_bench.py
+
+load: $(VENV)/.installed-test  ## 60 s of mixed traffic from 50 readers, SQLite then PostgreSQL
+	$(BIN)/python bench/load_test.py --engine sqlite
+	$(BIN)/python bench/load_test.py --engine postgresql
+
+audit: $(VENV)/.installed-test  ## known vulnerabilities in the installed dependencies (needs PyPI)
+	$(BIN)/pip-audit --skip-editable
 	$(BIN)/dailypapers eval ../shared/data/cisi ../shared/data/csfcube-dev
 
 clean:

@@ -202,8 +202,17 @@ def test_concurrent_runs_send_each_digest_once(
     env = _digest_env(
         site_env, "https://papers.example.org", DAILYPAPERS_DIGEST_RATE_PER_SECOND="200"
     )
-    command = [sys.executable, "-m", "dailypapers", "digest", "send", "--period", "weekly",
-               "--date", WEEK_DAY.isoformat()]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "dailypapers",
+        "digest",
+        "send",
+        "--period",
+        "weekly",
+        "--date",
+        WEEK_DAY.isoformat(),
+    ]
     runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) for _ in range(3)]
     outputs = [run.communicate(timeout=120)[0] for run in runs]
     assert all(run.returncode == 0 for run in runs), outputs
@@ -230,8 +239,17 @@ def test_killed_ten_times_then_finished_loses_nothing(
         DAILYPAPERS_DIGEST_RATE_PER_SECOND="150",
         DAILYPAPERS_DIGEST_CLAIM_SECONDS="1",
     )
-    command = [sys.executable, "-m", "dailypapers", "digest", "send", "--period", "weekly",
-               "--date", WEEK_DAY.isoformat()]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "dailypapers",
+        "digest",
+        "send",
+        "--period",
+        "weekly",
+        "--date",
+        WEEK_DAY.isoformat(),
+    ]
     rng = random.Random(7)
     before_each_kill = []
     for _ in range(10):

@@ -52,8 +52,13 @@ def _app_processes(supervisor: int) -> list[psutil.Process]:
     return found
 
 
-def _load(url: str, voters: list[str], stop: threading.Event, results: Counter[str],
-          acknowledged: set[tuple[int, str]]) -> None:  # fmt: skip
+def _load(
+    url: str,
+    voters: list[str],
+    stop: threading.Event,
+    results: Counter[str],
+    acknowledged: set[tuple[int, str]],
+) -> None:
     """One simulated reader: pages, search, and upvotes (each voter votes each paper once)."""
     n = 0
     with httpx.Client(base_url=url, timeout=10) as http:
@@ -88,14 +93,21 @@ def test_killed_app_process_and_restarted_postgres(
     url = pg_url(own_postgres, "postgres")
     store = open_store(url)
     store.upgrade()
-    store.upsert_papers([PaperRecord(arxiv_id=f"2601.{n:05d}", title=f"Graph paper {n}")
-                         for n in range(1, 21)])  # fmt: skip
+    store.upsert_papers(
+        [PaperRecord(arxiv_id=f"2601.{n:05d}", title=f"Graph paper {n}") for n in range(1, 21)]
+    )
     voters = [make_user(store, f"voter{n}")[2] for n in range(40)]
     port = free_port()
     env = site_env | {"DAILYPAPERS_DATABASE_URL": url, "DAILYPAPERS_EMBED_IN_BACKGROUND": "false"}
-    app = subprocess.Popen([sys.executable, "-m", "dailypapers", "serve", "--port", str(port),
-                            "--workers", "2"], env=env, stderr=subprocess.DEVNULL)  # fmt: skip
+    app = subprocess.Popen(
+        [sys.executable, "-m", "dailypapers", "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
+    results: Counter[str] = Counter()
+    acknowledged: set[tuple[int, str]] = set()
+    stop = threading.Event()
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -104,17 +116,20 @@ def test_killed_app_process_and_restarted_postgres(
                     break
             except httpx.TransportError:
                 time.sleep(0.2)
-        results: Counter[str] = Counter()
-        acknowledged: set[tuple[int, str]] = set()
-        stop = threading.Event()
-        clients = [threading.Thread(target=_load, args=(base, voters, stop, results, acknowledged))
-                   for _ in range(4)]  # fmt: skip
+        clients = [
+            threading.Thread(
+                target=_load, args=(base, voters, stop, results, acknowledged), daemon=True
+            )
+            for _ in range(4)
+        ]
         for client in clients:
             client.start()
         time.sleep(2)
 
         # 1. kill -9 one app process: the other answers, the supervisor starts a new one.
-        children = _app_processes(app.pid)
+        deadline = time.monotonic() + 30
+        while len(children := _app_processes(app.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert len(children) == 2
         os.kill(children[0].pid, signal.SIGKILL)
         deadline = time.monotonic() + 30  # uvicorn's supervisor checks its children in turn
@@ -137,6 +152,7 @@ def test_killed_app_process_and_restarted_postgres(
         for client in clients:
             client.join()
     finally:
+        stop.set()
         app.terminate()
         app.wait(timeout=20)
 

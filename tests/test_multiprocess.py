@@ -60,14 +60,24 @@ def cluster(store: PaperStore, site_env: dict[str, str]) -> Iterator[tuple[str, 
     )
     python = [sys.executable, "-m", "dailypapers"]
     processes = [
-        subprocess.Popen([*python, "serve", "--port", str(port)], env=env, text=True,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [*python, "serve", "--port", str(port)],
+            env=env,
+            text=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         for port in ports
-    ]  # fmt: skip
+    ]
     processes.append(
-        subprocess.Popen([*python, "worker"], env=env, text=True,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    )  # fmt: skip
+        subprocess.Popen(
+            [*python, "worker"],
+            env=env,
+            text=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+    )
     try:
         urls = [f"http://127.0.0.1:{port}" for port in ports]
         for url, process in zip(urls, processes, strict=False):
@@ -109,8 +119,9 @@ def test_sessions_csrf_limits_votes_and_vectors_work_across_processes(
         server = (a, b)[n % 2]
         with httpx.Client(cookies={"dp_session": voters[n]}) as http:
             token = csrf_from(http.get(f"{server}/papers/2601.00002").text)
-            return http.post(f"{server}/papers/2601.00002/upvote",
-                             data={"csrf_token": token}).status_code  # fmt: skip
+            return http.post(
+                f"{server}/papers/2601.00002/upvote", data={"csrf_token": token}
+            ).status_code
 
     with ThreadPoolExecutor(8) as pool:
         assert set(pool.map(cast, range(30))) == {303}

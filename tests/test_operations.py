@@ -55,8 +55,11 @@ def test_bad_backups_are_refused(store: PaperStore, env: dict[str, str], tmp_pat
     bad = run_cli("restore", str(junk), "--yes", env=env)
     assert bad.returncode == 2 and "not a dailypapers database" in bad.stderr
     assert content_digest(store.db.url)[0] == 3  # the live database is untouched
-    postgres = run_cli("backup", str(tmp_path / "x.db"), env=env | {
-        "DAILYPAPERS_DATABASE_URL": "postgresql+psycopg://u@127.0.0.1:1/db"})  # fmt: skip
+    postgres = run_cli(
+        "backup",
+        str(tmp_path / "x.db"),
+        env=env | {"DAILYPAPERS_DATABASE_URL": "postgresql+psycopg://u@127.0.0.1:1/db"},
+    )
     assert postgres.returncode == 2 and "pg_dump" in postgres.stderr
 
 

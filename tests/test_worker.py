@@ -151,13 +151,17 @@ def test_sigterm_finishes_the_current_mail_and_exits_quickly(
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 30
-    while len(smtp.messages) < 5 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert smtp.messages, "the worker should be sending"
-    start = time.monotonic()
-    worker.send_signal(signal.SIGTERM)
-    _, err = worker.communicate(timeout=15)
+    try:
+        deadline = time.monotonic() + 30
+        while len(smtp.messages) < 5 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert smtp.messages, "the worker should be sending"
+        start = time.monotonic()
+        worker.send_signal(signal.SIGTERM)
+        _, err = worker.communicate(timeout=15)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
     assert worker.returncode == 0, err
     assert time.monotonic() - start < 10
     assert "worker stopped" in err

@@ -9,6 +9,7 @@ from dailypapers.cli.common import load_settings, opened_store
 from dailypapers.web.observability import configure_logging
 
 GRACEFUL_SECONDS = 10
+MAX_REQUEST_HEAD = 64 * 1024  # a pasted abstract fits in a search URL; beyond it: 400
 
 
 def serve(
@@ -31,4 +32,5 @@ def serve(
         log_config=None,  # keep our JSON logging
         access_log=False,  # the app logs each request with its id
         timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        h11_max_incomplete_event_size=MAX_REQUEST_HEAD,
     )

@@ -10,6 +10,7 @@ from dailypapers.arxiv_ids import InvalidArxivId, parse_arxiv_id
 from dailypapers.models import Paper
 from dailypapers.store import FeedQuery
 from dailypapers.web.deps import ServicesDep
+from dailypapers.web.openapi import errors
 from dailypapers.web.periods import BadPeriod, Period, day_period, parse_period
 from dailypapers.web.serialize import daily_json, paper_json, search_json
 from dailypapers.web.services import Services
@@ -37,7 +38,7 @@ def _period(
     return day_period(latest) if latest else None
 
 
-@router.get("/daily_papers")
+@router.get("/daily_papers", responses=errors(400, 422, 503))
 def daily_papers(
     services: ServicesDep,
     date: Text = None,
@@ -66,7 +67,7 @@ def daily_papers(
     return [daily_json(item) for item in services.feeds.items(query)]
 
 
-@router.get("/papers/search")
+@router.get("/papers/search", responses=errors(400, 422, 503))
 def search_papers(
     services: ServicesDep,
     q: Annotated[str, Query(max_length=10_000)] = "",
@@ -79,7 +80,7 @@ def search_papers(
     ]
 
 
-@router.get("/papers/{arxiv_id:path}/similar")
+@router.get("/papers/{arxiv_id:arxiv}/similar", responses=errors(400, 404, 422, 503))
 def similar_papers(
     arxiv_id: str, services: ServicesDep, limit: Annotated[int, Query(ge=1, le=50)] = 10
 ) -> list[dict[str, Any]]:
@@ -99,7 +100,7 @@ def _paper_or_error(services: Services, arxiv_id: str) -> Paper:
     return found
 
 
-@router.get("/papers/{arxiv_id:path}")
+@router.get("/papers/{arxiv_id:arxiv}", responses=errors(400, 404, 503))
 def paper(arxiv_id: str, services: ServicesDep) -> dict[str, Any]:
     """One paper by arXiv id (any accepted form); 404 when it is not here."""
     found = _paper_or_error(services, arxiv_id)

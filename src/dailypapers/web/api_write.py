@@ -17,6 +17,7 @@ from dailypapers.community.service import CommunityError, PaperNotFound
 from dailypapers.ingest.http import ArxivRequestRejected, ArxivUnavailable
 from dailypapers.models import User
 from dailypapers.web.deps import ServicesDep, get_services
+from dailypapers.web.openapi import errors
 from dailypapers.web.serialize import paper_json
 from dailypapers.web.services import Services
 
@@ -88,7 +89,7 @@ def _vote(services: Services, user: User, arxiv_id: str, on: bool) -> Vote:
     return Vote(upvotes=count, upvoted=on)
 
 
-@router.post("/papers/submit", status_code=201, responses={409: {}, 429: {}})
+@router.post("/papers/submit", status_code=201, responses=errors(400, 401, 404, 409, 422, 429, 503))
 def submit(body: SubmitRequest, services: ServicesDep, user: TokenUser) -> JSONResponse:
     """Put a paper on today's daily feed (fetched from arXiv if new here)."""
     with http_errors(community_status=429):  # the only community error here: the limit
@@ -106,19 +107,23 @@ def submit(body: SubmitRequest, services: ServicesDep, user: TokenUser) -> JSONR
     return JSONResponse(payload, 201)
 
 
-@router.post("/papers/{arxiv_id:path}/upvote")
+@router.post("/papers/{arxiv_id:path}/upvote", responses=errors(400, 401, 403, 404, 503))
 def upvote(arxiv_id: str, services: ServicesDep, user: TokenUser) -> Vote:
     """Upvote a paper; repeating it changes nothing."""
     return _vote(services, user, arxiv_id, True)
 
 
-@router.delete("/papers/{arxiv_id:path}/upvote")
+@router.delete("/papers/{arxiv_id:path}/upvote", responses=errors(400, 401, 403, 404, 503))
 def remove_upvote(arxiv_id: str, services: ServicesDep, user: TokenUser) -> Vote:
     """Take an upvote back; repeating it changes nothing."""
     return _vote(services, user, arxiv_id, False)
 
 
-@router.post("/papers/{arxiv_id:path}/comments", status_code=201)
+@router.post(
+    "/papers/{arxiv_id:path}/comments",
+    status_code=201,
+    responses=errors(400, 401, 403, 404, 422, 429, 503),
+)
 def comment(
     arxiv_id: str, body: CommentRequest, services: ServicesDep, user: TokenUser
 ) -> CommentCreated:

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 
 from dailypapers import __version__
 from dailypapers.community.service import Fetcher
@@ -41,7 +42,25 @@ def _error_response(
 ) -> Response:
     if _is_api(request):
         return JSONResponse({"error": message}, status_code=status, headers=headers)
-    return render(request, "error.html", {"status": status, "message": message}, status)
+    response = render(request, "error.html", {"status": status, "message": message}, status)
+    response.headers.update(headers or {})  # e.g. Allow on 405, Retry-After on 503
+    return response
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method of the route the path belongs to (Starlette names only the first route's;
+    the upvote path has a POST and a DELETE route)."""
+    scope = dict(request.scope, method="")
+    template = None
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if not isinstance(route, BaseRoute) or route.matches(scope)[0] == Match.NONE:
+            continue
+        path = getattr(route, "path", None)
+        template = template or path
+        if path == template:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -55,9 +74,10 @@ def _validation_message(exc: RequestValidationError) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return _error_response(
-            request, exc.status_code, str(exc.detail), getattr(exc, "headers", None)
-        )
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request)
+        return _error_response(request, exc.status_code, str(exc.detail), headers)
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> Response:
@@ -117,8 +137,8 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (
         health.router,
+        api_write.router,  # before the catch-all GET /api/papers/{arxiv_id:path}
         api.router,
-        api_write.router,
         feeds.router,
         feed.router,
         auth.router,

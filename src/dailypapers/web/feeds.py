@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from dailypapers.models import Paper, utcnow
 from dailypapers.store import FeedQuery
 from dailypapers.web.deps import ServicesDep
+from dailypapers.web.openapi import feed_responses
 from dailypapers.web.periods import day_period
 from dailypapers.web.render import templates
 from dailypapers.web.services import Services
@@ -55,7 +56,7 @@ def _feed(
     return Response(body, media_type=MEDIA[fmt])
 
 
-@router.get("/daily.{fmt}")
+@router.get("/daily.{fmt}", response_class=Response, responses=feed_responses())
 def daily(request: Request, fmt: Format, services: ServicesDep) -> Response:
     """The latest day of the daily feed, most upvoted first."""
     day = services.feeds.latest_day()
@@ -67,14 +68,14 @@ def daily(request: Request, fmt: Format, services: ServicesDep) -> Response:
     return _feed(request, services, fmt, "Daily Papers", f"/feeds/daily.{fmt}", entries)
 
 
-@router.get("/trending.{fmt}")
+@router.get("/trending.{fmt}", response_class=Response, responses=feed_responses())
 def trending(request: Request, fmt: Format, services: ServicesDep) -> Response:
     ranked = trending_items(services.feeds, FEED_SIZE)
     entries = [(item.paper, item.entry.submitted_at) for item, _ in ranked]
     return _feed(request, services, fmt, "Trending papers", f"/feeds/trending.{fmt}", entries)
 
 
-@router.get("/search.{fmt}")
+@router.get("/search.{fmt}", response_class=Response, responses=feed_responses())
 def search(
     request: Request,
     fmt: Format,

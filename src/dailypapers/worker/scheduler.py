@@ -58,9 +58,13 @@ def cron_trigger(expression: str, tz: ZoneInfo) -> CronTrigger:
         raise ValueError(f"{expression!r}: a cron schedule has five fields (m h dom mon dow)")
     minute, hour, day, month, weekday = fields
     return CronTrigger(
-        minute=minute, hour=hour, day=day, month=month, day_of_week=_weekdays(weekday),
+        minute=minute,
+        hour=hour,
+        day=day,
+        month=month,
+        day_of_week=_weekdays(weekday),
         timezone=tz,
-    )  # fmt: skip
+    )
 
 
 class Worker:
@@ -139,13 +143,23 @@ class Worker:
         self._scheduler = scheduler
         for name, trigger in self.triggers.items():
             scheduler.add_job(
-                self._fire, trigger, args=[name], id=name, coalesce=True,
-                max_instances=1, misfire_grace_time=3600,
-            )  # fmt: skip
+                self._fire,
+                trigger,
+                args=[name],
+                id=name,
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=3600,
+            )
         scheduler.add_job(
-            self.run_due, "interval", seconds=RECOVERY_SECONDS, id="recover",
-            next_run_time=datetime.now(UTC), max_instances=1, coalesce=True,
-        )  # fmt: skip
+            self.run_due,
+            "interval",
+            seconds=RECOVERY_SECONDS,
+            id="recover",
+            next_run_time=datetime.now(UTC),
+            max_instances=1,
+            coalesce=True,
+        )
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
         log.info(

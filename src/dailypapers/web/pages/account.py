@@ -17,7 +17,7 @@ from dailypapers.web.deps import Csrf, ServicesDep, UserDep
 from dailypapers.web.render import render
 from dailypapers.web.services import Services
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
 
 
 def _login_redirect(path: str) -> RedirectResponse:

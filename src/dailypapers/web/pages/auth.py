@@ -20,7 +20,7 @@ from dailypapers.web.security import (
 )
 from dailypapers.web.services import Services
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
 Field = Annotated[str, Form(max_length=1024)]
 NextParam = Annotated[str | None, Query(max_length=2000)]
 TOO_MANY = "Too many attempts. Please wait a few minutes and try again."

@@ -15,7 +15,7 @@ from dailypapers.web.render import render
 from dailypapers.web.services import Services
 from dailypapers.web.trending import trending_items
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
 PAGE_SIZE = 100
 SortParam = Annotated[Literal["upvotes", "newest"], Query()]
 PageParam = Annotated[int, Query(ge=0, le=1000)]

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from dailypapers.web.deps import ServicesDep
 from dailypapers.web.render import render
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
 PAGE = 20
 Short = Annotated[str, Query(max_length=40)]
 

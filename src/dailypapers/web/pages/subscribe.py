@@ -16,7 +16,7 @@ from dailypapers.web.render import render
 from dailypapers.web.security import client_key
 from dailypapers.web.services import Services
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
 Short = Annotated[str, Form(max_length=254)]
 Long = Annotated[str, Form(max_length=2000)]
 Token = Annotated[str, Query(max_length=4000)]

@@ -1,0 +1,61 @@
+"""What the API documents about its answers: every error is ``{"error": "…"}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from starlette.convertors import Convertor, register_url_convertor
+
+DESCRIPTIONS = {
+    400: "Malformed input (e.g. not an arXiv identifier), explained in `error`; a request "
+    "line over 64 kB is refused by the server in plain text",
+    401: "Missing or unknown API token",
+    403: "Not allowed for this account",
+    404: "No such paper or comment here",
+    409: "Already on the daily feed",
+    422: "A parameter or the body does not match its schema",
+    429: "A rate limit was reached",
+    503: "arXiv or the database did not answer; try again shortly (see Retry-After)",
+}
+
+
+class ApiError(BaseModel):
+    error: str
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for these error codes (422 replaces FastAPI's default shape)."""
+    documented: dict[int | str, dict[str, Any]] = {}
+    for code in codes:
+        documented[code] = {"model": ApiError, "description": DESCRIPTIONS[code]}
+        if code == 400:  # a request line over the server's limit never reaches the app
+            documented[code]["content"] = {"text/plain": {"schema": {"type": "string"}}}
+    return documented
+
+
+def feed_responses() -> dict[int | str, dict[str, Any]]:
+    feed = {"schema": {"type": "string"}}
+    return {
+        200: {
+            "description": "An Atom or RSS document",
+            "content": {"application/atom+xml": feed, "application/rss+xml": feed},
+        },
+        **errors(400, 422, 503),
+    }
+
+
+class ArxivIdConvertor(Convertor[str]):
+    """A path segment holding an arXiv id in any accepted form (old-style ids have a slash),
+    but never a write sub-resource: GET …/upvote is then a 405, not "not an arXiv id"."""
+
+    regex = r"(?!.*/(?:upvote|comments)$).+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("arxiv", ArxivIdConvertor())
