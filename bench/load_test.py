@@ -89,7 +89,7 @@ class Reader(HttpUser):
             f"/papers/{arxiv_id}/upvote",
             data={"csrf_token": token},
             headers={"Accept": "application/json"},
-            name="POST /papers/[id]/upvote",
+            name="/papers/[id]/upvote",
         )
         if answer.status_code == 200:
             VOTED.add((str(self.me), arxiv_id))
@@ -106,7 +106,7 @@ class Reader(HttpUser):
         answer = self.client.post(
             f"/papers/{arxiv_id}/comments",
             data={"csrf_token": token, "body": body},
-            name="POST /papers/[id]/comments",
+            name="/papers/[id]/comments",
             allow_redirects=False,
         )
         if answer.status_code in (200, 303):

@@ -453,3 +453,40 @@ def test_dry_run_and_bad_arguments(
     wrong_zone = env | {"DAILYPAPERS_TIMEZONE": "Mars/Olympus"}
     bad = run_cli("digest", "send", "--period", "daily", env=wrong_zone)
     assert bad.returncode == 2 and "time zone" in bad.stderr
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_sigterm_ends_a_send_after_the_current_mail(
+    store: PaperStore, embedder: OnnxEmbedder, smtp: SmtpSink, site_env: dict[str, str]
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    load_corpus(store, embedder)
+    emails = add_subscribers(store, 100)
+    env = _digest_env(
+        site_env, "https://papers.example.org", DAILYPAPERS_DIGEST_RATE_PER_SECOND="20"
+    )
+    command = [sys.executable, "-m", "dailypapers", "digest", "send", "--period", "weekly",
+               "--date", WEEK_DAY.isoformat()]  # fmt: skip
+    sender = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while len(smtp.messages) < 5 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        stopped_at = time.monotonic()
+        sender.send_signal(signal.SIGTERM)
+        out, _ = sender.communicate(timeout=15)
+    finally:
+        if sender.poll() is None:
+            sender.kill()
+    assert sender.returncode == 0 and time.monotonic() - stopped_at < 5
+    assert 5 <= len(smtp.messages) < 100 and "pending" in out
+    with store.session() as s:
+        held = s.scalars(select(DigestOutbox).where(DigestOutbox.claimed_until.is_not(None)))
+        assert list(held) == []  # nothing left claimed: the next run needs no lease to lapse
+    _send(env | {"DAILYPAPERS_DIGEST_RATE_PER_SECOND": "0"})
+    received = [str(m["To"]) for m in smtp.messages]
+    assert sorted(received) == sorted(emails)

@@ -49,3 +49,17 @@ def test_the_deployment_example_only_uses_real_settings() -> None:
     assert used and used <= known, used - known
     for unit in ("dailypapers-web.service", "dailypapers-worker.service"):
         assert "EnvironmentFile=/etc/dailypapers/env" in (ROOT / "deploy" / unit).read_text()
+
+
+def test_an_optional_config_file_under_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = tmp_path / "env"
+    config.write_text("DAILYPAPERS_SITE_NAME=From the file\nDAILYPAPERS_SESSION_DAYS=7\n")
+    monkeypatch.setenv("DAILYPAPERS_CONFIG", str(config))
+    monkeypatch.setenv("DAILYPAPERS_SESSION_DAYS", "9")  # the environment wins
+    settings = Settings.load()
+    assert (settings.site_name, settings.session_days) == ("From the file", 9)
+    monkeypatch.setenv("DAILYPAPERS_CONFIG", str(tmp_path / "missing"))
+    with pytest.raises(ValueError, match="no such file"):
+        Settings.load()

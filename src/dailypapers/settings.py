@@ -6,12 +6,15 @@ everything below them receives the values it needs as arguments.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
 import platformdirs
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+CONFIG_VARIABLE = "DAILYPAPERS_CONFIG"
 
 
 def _default_data_dir() -> Path:
@@ -21,7 +24,9 @@ def _default_data_dir() -> Path:
 class Settings(BaseSettings):
     """Configuration of a dailypapers installation."""
 
-    model_config = SettingsConfigDict(env_prefix="DAILYPAPERS_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="DAILYPAPERS_", extra="ignore", env_file_encoding="utf-8"
+    )
 
     data_dir: Path = Field(
         default_factory=_default_data_dir,
@@ -126,6 +131,13 @@ class Settings(BaseSettings):
     schedule_weekly_digest: str = Field(
         default="0 7 * * 1", description="Cron schedule of the weekly digest (empty: off)."
     )
+    worker_metrics_port: int = Field(
+        default=0,
+        ge=0,
+        le=65535,
+        description="Serve the worker's Prometheus metrics (arXiv requests, mails) on this "
+        "port of 127.0.0.1; 0: off.",
+    )
     job_lease_seconds: float = Field(
         default=60.0,
         gt=0,
@@ -167,6 +179,15 @@ class Settings(BaseSettings):
     import_batch_size: int = Field(
         default=2000, ge=1, description="Papers per transaction when importing."
     )
+
+    @classmethod
+    def load(cls) -> Settings:
+        """Settings from the environment, over the optional file named by DAILYPAPERS_CONFIG
+        (KEY=value lines, the same format as a systemd EnvironmentFile)."""
+        config = os.environ.get(CONFIG_VARIABLE)
+        if config and not Path(config).is_file():
+            raise ValueError(f"{CONFIG_VARIABLE}={config}: no such file")
+        return cls(_env_file=config or None)
 
     @property
     def resolved_database_url(self) -> str:

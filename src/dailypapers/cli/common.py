@@ -24,7 +24,7 @@ stdout = Console(highlight=False)
 
 def load_settings() -> Settings:
     try:
-        return Settings()
+        return Settings.load()
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
         fail(f"invalid configuration: {exc}", code=EXIT_BAD_INPUT)
 

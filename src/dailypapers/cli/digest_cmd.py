@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from datetime import date, datetime
 
 import typer
@@ -76,6 +77,8 @@ def send(
             _dry_run(outbox, composer, period)
             return
         sender = DigestSender(outbox, composer, mailer, send_options(settings))
+        # SIGTERM (a deploy, a stopped cron job): finish the current mail, hand the rest back.
+        signal.signal(signal.SIGTERM, lambda _signum, _frame: sender.stop.set())
         try:
             with console.status("sending…") as status:
                 sender.progress = lambda r: status.update(f"sending… {r.sent} sent")

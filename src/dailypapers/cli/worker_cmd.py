@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import typer
+from prometheus_client import start_http_server
 
 from dailypapers.cli.common import (
     EXIT_BAD_INPUT,
@@ -48,6 +49,8 @@ def worker_command(
             for line in worker.run_due(moment) or ["nothing due"]:
                 stdout.print(line, soft_wrap=True)
             return
+        if settings.worker_metrics_port:
+            start_http_server(settings.worker_metrics_port, addr="127.0.0.1")
         console.print(f"worker {worker.name} started; SIGTERM stops it after the current work")
         worker.serve()
     console.print("worker stopped")

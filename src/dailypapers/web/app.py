@@ -159,4 +159,4 @@ def create_app(
 
 def app_from_environment() -> FastAPI:
     """The app for `dailypapers serve` and process managers (uvicorn/gunicorn --factory)."""
-    return create_app(Settings())
+    return create_app(Settings.load())
