@@ -247,7 +247,8 @@ def main() -> None:
             time.sleep(0.2)
     for path in ("/", f"/papers/{papers[0]}", "/search?q=warm"):  # load models, fill caches
         httpx.get(base + path, timeout=30)
-    environment = Environment(user_classes=[Reader], host=base)
+    # Readers finish the action they are in when time is up, so every answer is counted.
+    environment = Environment(user_classes=[Reader], host=base, stop_timeout=60)
     runner = environment.create_local_runner()
     runner.start(args.users, spawn_rate=args.users)
     gevent.sleep(args.seconds)

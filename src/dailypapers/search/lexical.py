@@ -241,20 +241,77 @@ class SqliteLexical:
 
 
 class PostgresLexical:
-    """PostgreSQL's own full-text search: weighted tsvector (title A, authors B, abstract C)."""
+    """PostgreSQL's own full-text search: weighted tsvector (title A, authors B, abstract C).
+
+    ts_rank() must score every matching row, so broad OR queries are the cost. As on SQLite,
+    a short query tries all its terms first, and a long one keeps its rarest terms up to a
+    postings budget; document frequencies come from the planner's statistics on the
+    tsvector column (pg_stats.most_common_elems, refreshed by ANALYZE): a term not listed
+    there is rarer than every listed one.
+    """
+
+    POSTINGS_BUDGET = 8_000
+    CACHE_SECONDS = 600.0
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._common: dict[str, float] = {}  # stem -> estimated document count
+        self._rare = 0.0
+        self._stems: dict[str, str] = {}
+        self._loaded = -self.CACHE_SECONDS
 
     @staticmethod
-    def tsquery(query: ParsedQuery) -> str | None:
-        parts = [f"'{t}'" for t in terms_of(" ".join(query.words))]
+    def tsquery(
+        query: ParsedQuery, keep: Callable[[list[str]], set[str]] | None = None
+    ) -> str | None:
+        terms = terms_of(" ".join(query.words))
+        kept = keep(terms) if keep else set(terms)
+        parts = [f"'{t}'" for t in terms if t in kept]
         parts += [
             "(" + " <-> ".join(f"'{w}'" for w in words) + ")"
             for p in query.phrases
             if (words := phrase_terms(p))
         ]
         return " | ".join(parts) or None
+
+    def _statistics(self, conn: Connection) -> None:
+        if monotonic() - self._loaded < self.CACHE_SECONDS:
+            return
+        row = conn.exec_driver_sql(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs,"
+            " (SELECT reltuples FROM pg_class WHERE relname = 'papers')"
+            " FROM pg_stats WHERE tablename = 'papers' AND attname = 'search_vector'"
+        ).first()
+        self._common, self._rare = {}, 0.0
+        if row is not None and row[0]:
+            elements, freqs, rows = row
+            self._common = {e: f * max(rows, 0) for e, f in zip(elements, freqs, strict=False)}
+            self._rare = min(self._common.values()) / 2
+        self._loaded = monotonic()
+
+    def _keeper(self, conn: Connection) -> Callable[[list[str]], set[str]]:
+        def keep(terms: list[str]) -> set[str]:
+            self._statistics(conn)
+            if not self._common:
+                return set(terms)
+            missing = [t for t in terms if t not in self._stems]
+            if missing:
+                for term, vector in conn.exec_driver_sql(
+                    "SELECT t, to_tsvector('english', t)::text FROM unnest(%(a)s::text[]) t",
+                    {"a": missing},
+                ):
+                    self._stems[term] = vector.split("'")[1] if "'" in vector else ""
+            estimated = sorted((self._common.get(self._stems[t], self._rare), t) for t in terms)
+            kept: set[str] = set()
+            postings = 0.0
+            for df, term in estimated:
+                if postings + df > self.POSTINGS_BUDGET and len(kept) >= 3:
+                    break
+                kept.add(term)
+                postings += df
+            return kept
+
+        return keep
 
     def filters(self, query: ParsedQuery) -> list[ColumnElement[bool]]:
         clauses = common_filters(query)
@@ -267,21 +324,34 @@ class PostgresLexical:
         return clauses
 
     def search(self, query: ParsedQuery, *, limit: int) -> Ranked:
-        expression = self.tsquery(query)
-        if expression is None:
-            return []
+        with self.db.reader.connect() as conn:
+            expression = self.tsquery(query, self._keeper(conn))
+            if expression is None:
+                return []
+            terms = list(dict.fromkeys(expression.split(" | ")))
+            short = 1 < len(terms) <= 4 and not any(" " in t for t in terms)
+            attempts = [" & ".join(terms)] if short else []
+            for attempt in [*attempts, expression]:
+                ranked = self._run(conn, attempt, limit, self.filters(query))
+                if len(ranked) >= min(limit, AND_ENOUGH) or attempt == expression:
+                    return ranked
+        return []
+
+    @staticmethod
+    def _run(
+        conn: Connection, expression: str, limit: int, filters: list[ColumnElement[bool]]
+    ) -> Ranked:
         tsq = func.to_tsquery("english", expression)
         vector: ColumnElement[Any] = literal_column("papers.search_vector")
         score = func.ts_rank(vector, tsq)
         stmt = (
             select(Paper.id, score)
             .where(vector.op("@@")(tsq))
-            .where(*self.filters(query))
+            .where(*filters)
             .order_by(score.desc(), Paper.id)
             .limit(limit)
         )
-        with self.db.reader.connect() as conn:
-            return [(int(pid), float(s)) for pid, s in conn.execute(stmt)]
+        return [(int(pid), float(s)) for pid, s in conn.execute(stmt)]
 
 
 def lexical_for(db: Database) -> LexicalIndex:
