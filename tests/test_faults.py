@@ -102,7 +102,7 @@ def test_killed_app_process_and_restarted_postgres(
     app = subprocess.Popen(
         [sys.executable, "-m", "dailypapers", "serve", "--port", str(port), "--workers", "2"],
         env=env,
-        stderr=subprocess.DEVNULL,
+        stderr=(tmp_path / "app.log").open("w"),
     )
     base = f"http://127.0.0.1:{port}"
     results: Counter[str] = Counter()
@@ -131,11 +131,17 @@ def test_killed_app_process_and_restarted_postgres(
         while len(children := _app_processes(app.pid)) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
         assert len(children) == 2
-        os.kill(children[0].pid, signal.SIGKILL)
+        killed = children[0].pid
+        os.kill(killed, signal.SIGKILL)
         deadline = time.monotonic() + 30  # uvicorn's supervisor checks its children in turn
-        while len(_app_processes(app.pid)) < 2 and time.monotonic() < deadline:
+
+        def replaced() -> bool:
+            pids = [p.pid for p in _app_processes(app.pid)]
+            return killed not in pids and len(pids) == 2
+
+        while not replaced() and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert len(_app_processes(app.pid)) == 2, "the dead process was replaced"
+        assert replaced(), "the dead process was replaced"
         before_outage = sum(results.values())
 
         # 2. restart PostgreSQL under load.
