@@ -88,3 +88,56 @@ def test_ready_only_when_the_schema_is_current(
         (tmp_path / "old.db").mkdir()  # the file is gone and cannot come back
         assert client.get("/readyz").status_code == 503
         assert client.get("/healthz").status_code == 200  # alive, just not ready
+
+
+def test_sigterm_lets_in_flight_requests_finish(
+    store: PaperStore, site_env: dict[str, str], tmp_path: Path
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from servers import free_port
+
+    store.upsert_papers(_papers(30))
+    port = free_port()
+    env = site_env | {"DAILYPAPERS_EMBED_IN_BACKGROUND": "false"}
+    app = subprocess.Popen(
+        [sys.executable, "-m", "dailypapers", "serve", "--port", str(port)],
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/readyz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+
+        def fetch(n: int) -> int:
+            # Uncached similar papers make each of these take a while.
+            return httpx.get(f"{base}/papers/2601.{n:05d}", timeout=30).status_code
+
+        with ThreadPoolExecutor(8) as pool:
+            pending = [pool.submit(fetch, n) for n in range(30)]
+            time.sleep(0.3)  # requests are in flight
+            stopped = time.monotonic()
+            app.send_signal(signal.SIGTERM)
+            answers = [f.result() for f in pending if not f.exception()]
+        exit_code = app.wait(timeout=20)
+        print(f"exited {time.monotonic() - stopped:.2f} s after SIGTERM; {len(answers)} answered")
+    finally:
+        if app.poll() is None:
+            app.kill()
+    # uvicorn re-raises SIGTERM once it is done, so managers see a clean signal exit.
+    assert exit_code in (0, -signal.SIGTERM)
+    # Every request that reached the server before SIGTERM was answered in full; later ones
+    # were refused at the door (connection error), never cut off half-way.
+    assert answers and set(answers) == {200}
