@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from fastapi import Request, Response
-from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SESSION_COOKIE = "dp_session"
 CSRF_COOKIE = "dp_csrf"
@@ -32,37 +32,49 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    """CSP and friends on every response; a CSRF cookie for every browser."""
+class SecurityHeaders:
+    """CSP and friends on every response; a CSRF cookie for every browser (pure ASGI: no
+    per-request task and body streaming as BaseHTTPMiddleware would add)."""
 
-    def __init__(self, app: object, *, secure_cookies: bool) -> None:
-        super().__init__(app)  # type: ignore[arg-type]
+    def __init__(self, app: ASGIApp, *, secure_cookies: bool) -> None:
+        self.app = app
         self.secure_cookies = secure_cookies
 
-    async def dispatch(
-        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        fresh = None
-        if not request.cookies.get(CSRF_COOKIE):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cookie = None
+        if not Request(scope).cookies.get(CSRF_COOKIE):
             fresh = secrets.token_urlsafe(32)
-            request.state.csrf_cookie = fresh  # templates can sign it on this very request
-        response = await call_next(request)
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-        headers["X-Frame-Options"] = "DENY"
-        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-        if fresh:
-            response.set_cookie(
-                CSRF_COOKIE,
-                fresh,
-                httponly=True,
-                samesite="lax",
-                secure=self.secure_cookies,
-                max_age=60 * 60 * 24 * 365,
-            )
-        return response
+            scope.setdefault("state", {})["csrf_cookie"] = fresh  # templates sign it now
+            cookie = self._csrf_cookie(fresh)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+                headers["X-Frame-Options"] = "DENY"
+                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+                if cookie:
+                    headers.append("set-cookie", cookie)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    def _csrf_cookie(self, value: str) -> str:
+        carrier = Response()
+        carrier.set_cookie(
+            CSRF_COOKIE,
+            value,
+            httponly=True,
+            samesite="lax",
+            secure=self.secure_cookies,
+            max_age=60 * 60 * 24 * 365,
+        )
+        return carrier.headers["set-cookie"]
 
 
 def csrf_cookie_value(request: Request) -> str:
