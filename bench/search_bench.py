@@ -88,14 +88,14 @@ def queries(url: str, n: int = 200) -> list[str]:
     return out
 
 
-def serve(url: str, workdir: Path) -> subprocess.Popen[bytes]:
+def serve(url: str, workdir: Path, workers: int = 1) -> subprocess.Popen[bytes]:
     env = os.environ | {
         "DAILYPAPERS_DATABASE_URL": url,
         "DAILYPAPERS_DATA_DIR": str(workdir),
         "DAILYPAPERS_EMBED_IN_BACKGROUND": "false",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dailypapers", "serve", "--port", "8766"],
+        [sys.executable, "-m", "dailypapers", "serve", "--port", "8766", "--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -215,6 +215,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/dp-search-bench"))
     parser.add_argument("--ann-size", type=int, default=1_000_000)
+    parser.add_argument("--workers", type=int, default=1, help="App processes (serve --workers).")
     parser.add_argument("--only-ann", action="store_true", help="Skip the corpus and API runs.")
     args = parser.parse_args()
     url = prepare(args.workdir)
@@ -223,10 +224,10 @@ def main() -> None:
         ann(args.ann_size)
         return
     qs = queries(url)
-    proc = serve(url, args.workdir)
+    proc = serve(url, args.workdir, args.workers)
     try:
         base = "http://127.0.0.1:8766"
-        print("search API on the 74k corpus (SQLite, one uvicorn process):")
+        print(f"search API on the 74k corpus (SQLite, {args.workers} app process(es)):")
         latency(base, "/api/papers/search", [{"q": q, "limit": "10"} for q in qs])
         store = open_store(url)
         with store.db.reader.connect() as conn:
@@ -247,7 +248,8 @@ def main() -> None:
             f"  /api/papers/ID/similar           p50 {statistics.median(sim_times):6.1f} ms"
             f"  p95 {pct(sim_times, 0.95):6.1f} ms"
         )
-        rss = psutil.Process(proc.pid).memory_info().rss / 2**20
+        family = [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
+        rss = sum(p.memory_info().rss for p in family) / 2**20
         print(f"  server memory (RSS) after the runs: {rss:.0f} MiB")
     finally:
         proc.terminate()

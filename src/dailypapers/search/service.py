@@ -153,6 +153,7 @@ class SearchService:
         offset: int = 0,
         sort: Sort = "relevance",
         mode: Mode = "hybrid",
+        snippets: bool = True,
     ) -> SearchResult:
         query = parse_query(raw)
         result = SearchResult(query)
@@ -170,7 +171,7 @@ class SearchService:
         page = ranked[offset : offset + limit]
         papers = self._papers([pid for pid, _ in page])  # load only the page shown
         result.hits = [
-            Hit(papers[pid], score, snippet(papers[pid].abstract, query.text))
+            Hit(papers[pid], score, snippet(papers[pid].abstract, query.text) if snippets else [])
             for pid, score in page
             if pid in papers
         ]

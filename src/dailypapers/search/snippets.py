@@ -21,12 +21,11 @@ def _stems(query_text: str) -> list[str]:
 
 def snippet(text: str, query_text: str, *, width: int = 260) -> Segments:
     """About ``width`` characters of ``text`` around the first match, matches flagged."""
-    stems = _stems(query_text)
+    stems = tuple(_stems(query_text))
     tokens = _WORDS.findall(text)
 
     def hit(token: str) -> bool:
-        lower = token.lower()
-        return any(lower.startswith(stem) for stem in stems) if stems else False
+        return bool(stems) and token.lower().startswith(stems)
 
     first = next((i for i, tok in enumerate(tokens) if hit(tok)), 0)
     start = first

@@ -76,7 +76,8 @@ def search_papers(
 ) -> list[dict[str, Any]]:
     """Hybrid (keyword + semantic) search; see the README for the query language."""
     return [
-        search_json(hit.paper) for hit in services.search.search(q, limit=limit, sort=sort).hits
+        search_json(hit.paper)
+        for hit in services.search.search(q, limit=limit, sort=sort, snippets=False).hits
     ]
 
 

@@ -82,7 +82,8 @@ def search(
     services: ServicesDep,
     q: Annotated[str, Query(max_length=10_000)] = "",
 ) -> Response:
-    papers = [hit.paper for hit in services.search.search(q, limit=FEED_SIZE).hits]
+    found = services.search.search(q, limit=FEED_SIZE, snippets=False)
+    papers = [hit.paper for hit in found.hits]
     entries = [(paper, paper.published) for paper in papers]
     return _feed(
         request, services, fmt, f"Search: {q}", f"/feeds/search.{fmt}?q={quote(q)}", entries
