@@ -101,7 +101,7 @@ class SqliteLexical:
     slow on a large corpus. Small corpora keep every term.
     """
 
-    POSTINGS_BUDGET = 30_000
+    POSTINGS_BUDGET = 15_000
     CACHE_SECONDS = 600.0
 
     def __init__(self, db: Database, weights: Sequence[float] = (2.0, 1.0, 0.5)) -> None:
