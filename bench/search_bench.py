@@ -211,6 +211,27 @@ def ann_on_corpus(url: str) -> None:
     )
 
 
+def in_process(url: str, workdir: Path, qs: list[str]) -> None:
+    """Search without HTTP, by query kind (the bench's queries cycle title/keywords/filtered)."""
+    from dailypapers.search.factory import build_search
+
+    store = open_store(url)
+    service = build_search(store, data_dir=workdir)
+    for q in qs[:20]:
+        service.search(q, limit=10, snippets=False)
+    kinds: dict[str, list[float]] = {"titles": [], "keywords": [], "cat:-filtered": []}
+    for i, q in enumerate(qs):
+        start = time.perf_counter()
+        service.search(q, limit=10, snippets=False)
+        kinds[list(kinds)[i % 3]].append((time.perf_counter() - start) * 1000)
+    print("search in-process (no HTTP), by query kind:")
+    for kind, times in kinds.items():
+        print(
+            f"  {kind:<16} p50 {statistics.median(times):6.1f} ms  p95 {pct(times, 0.95):6.1f} ms"
+        )
+    store.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/dp-search-bench"))
@@ -254,6 +275,7 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(10)
+    in_process(url, args.workdir, qs)
     ann_on_corpus(url)
     if args.ann_size:
         ann(args.ann_size)
