@@ -77,9 +77,9 @@ class LexicalIndex(Protocol):
         """SQL conditions on Paper for the query's author, category and date filters."""
 
 
-def common_filters(query: ParsedQuery) -> list[ColumnElement[bool]]:
+def common_filters(query: ParsedQuery, *, categories: bool = True) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
-    if query.categories:
+    if query.categories and categories:
         as_text = cast(Paper.categories, Text)
         clauses.append(or_(*(as_text.like(f'%"{c[:32]}"%') for c in query.categories)))
     if query.after:
@@ -174,8 +174,8 @@ class SqliteLexical:
 
         return keep
 
-    def filters(self, query: ParsedQuery) -> list[ColumnElement[bool]]:
-        clauses = common_filters(query)
+    def filters(self, query: ParsedQuery, *, categories: bool = True) -> list[ColumnElement[bool]]:
+        clauses = common_filters(query, categories=categories)
         for author in query.authors:
             words = phrase_terms(author)
             if words:
@@ -192,11 +192,18 @@ class SqliteLexical:
             expression = self.match_expression(query, self._keeper(conn))
             if expression is None:
                 return []
-            filters = self.filters(query)
+            # Categories are an FTS5 column: a cat: filter joins the MATCH, so bm25() only
+            # scores papers in the category and no candidate list has to be filtered after.
+            filters = self.filters(query, categories=False)
+            in_categories = self.category_clause(query)
             # A short query tries papers with every term first: when there are enough of them
             # they rank the same at the top, at a fraction of the OR query's cost.
             conjunction = self.all_terms(expression)
-            for attempt in ([conjunction] if conjunction else []) + [expression]:
+            attempts = [a for a in (conjunction, expression) if a]
+            if in_categories:
+                attempts = [f"({a}) AND {in_categories}" for a in attempts]
+                expression = attempts[-1]
+            for attempt in attempts:
                 ranked = self._filtered_run(conn, attempt, limit, filters)
                 # Enough papers with every term: the OR query would only add weaker ones.
                 if len(ranked) >= min(limit, AND_ENOUGH) or attempt == expression:
@@ -220,6 +227,11 @@ class SqliteLexical:
         return self._run(conn, expression, limit, filters)
 
     @staticmethod
+    def category_clause(query: ParsedQuery) -> str | None:
+        phrases = ['"' + " ".join(w) + '"' for c in query.categories if (w := phrase_terms(c[:32]))]
+        return f"categories : ({' OR '.join(phrases)})" if phrases else None
+
+    @staticmethod
     def all_terms(expression: str) -> str | None:
         terms = list(dict.fromkeys(expression.split(" OR ")))
         if len(terms) > 4 or any(" " in t for t in terms):
@@ -230,7 +242,7 @@ class SqliteLexical:
         self, conn: Connection, expression: str, limit: int, filters: list[ColumnElement[bool]]
     ) -> Ranked:
         w_title, w_abstract, w_authors = self.weights
-        score = text(f"bm25(papers_fts, {w_title}, {w_abstract}, {w_authors})")
+        score = text(f"bm25(papers_fts, {w_title}, {w_abstract}, {w_authors}, 0.0)")
         stmt = select(FTS.c.rowid, score).where(
             text("papers_fts MATCH :expr").bindparams(expr=expression)
         )
