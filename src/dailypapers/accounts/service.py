@@ -8,7 +8,6 @@ new sign-up; a reset request always says "if the address is registered, we sent 
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,10 +17,8 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 
 from dailypapers.accounts.repo import AccountExists, AccountRepo
 from dailypapers.accounts.secrets import hash_password, password_problem, verify_password
-from dailypapers.mail import Mailer, render_email
+from dailypapers.mail import Mailer, send_notice
 from dailypapers.models import User, utcnow
-
-log = logging.getLogger(__name__)
 
 VERIFY_HOURS = 48
 RESET_HOURS = 2
@@ -61,13 +58,8 @@ class AccountService:
 
     # -- mail ------------------------------------------------------------------------------
     def _mail(self, kind: str, to: str, context: dict[str, Any]) -> None:
-        message = render_email(
-            kind, {"site_name": self.site.site_name, **context}, to=to, sender=self.site.mail_from
-        )
-        try:
-            self.mailer.send(message)
-        except Exception:  # a mail outage must not turn a sign-up into a server error
-            log.exception("could not send %s mail to %s", kind, to)
+        context = {"site_name": self.site.site_name, **context}
+        send_notice(self.mailer, kind, context, to=to, sender=self.site.mail_from)
 
     def _link(self, path: str, token: str) -> str:
         return f"{self.site.base_url.rstrip('/')}{path}?token={token}"

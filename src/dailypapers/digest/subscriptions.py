@@ -8,7 +8,6 @@ and a newer request does not need the older link.
 
 from __future__ import annotations
 
-import logging
 import secrets
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -21,10 +20,9 @@ from sqlalchemy.orm import Session
 from dailypapers.accounts.service import AccountError, normalize_email
 from dailypapers.db import Database
 from dailypapers.digest.interests import Interests, SubscriptionError, check_frequency
-from dailypapers.mail import Mailer, render_email
+from dailypapers.mail import Mailer, send_notice
 from dailypapers.models import Subscription, User, utcnow
 
-log = logging.getLogger(__name__)
 CONFIRM_HOURS = 48
 Outcome = Literal["check_inbox", "active"]
 
@@ -201,10 +199,5 @@ class SubscriptionService:
         return self.repo.by_email(user.email)
 
     def _mail(self, kind: str, to: str, context: dict[str, Any]) -> None:
-        message = render_email(
-            kind, {"site_name": self.site.site_name, **context}, to=to, sender=self.site.mail_from
-        )
-        try:
-            self.mailer.send(message)
-        except Exception:  # the page must not fail because the mail server did
-            log.exception("could not send %s mail to %s", kind, to)
+        context = {"site_name": self.site.site_name, **context}
+        send_notice(self.mailer, kind, context, to=to, sender=self.site.mail_from)

@@ -4,7 +4,14 @@ Every message kind has ``templates/email/<kind>/subject.txt``, ``body.txt`` and
 ``body.html``; :func:`render_email` turns a kind and a context into a two-part message.
 """
 
-from dailypapers.mail.messages import render_email
+from dailypapers.mail.messages import render_email, send_notice
 from dailypapers.mail.transport import ConsoleMailer, Mailer, SmtpMailer, mailer_from_url
 
-__all__ = ["ConsoleMailer", "Mailer", "SmtpMailer", "mailer_from_url", "render_email"]
+__all__ = [
+    "ConsoleMailer",
+    "Mailer",
+    "SmtpMailer",
+    "mailer_from_url",
+    "render_email",
+    "send_notice",
+]
