@@ -13,7 +13,7 @@ from dailypapers.ingest.http import (
     ArxivRequestRejected,
     ArxivUnavailable,
     PoliteClient,
-    RequestGate,
+    client_for,
 )
 from dailypapers.ingest.listing import ingest_listing
 from dailypapers.ingest.oai import FORMATS, HarvestError, HarvestSummary, harvest
@@ -22,16 +22,6 @@ from dailypapers.settings import Settings
 from dailypapers.store import PaperStore
 
 app = typer.Typer(help="Fetch papers from external sources.", no_args_is_help=True)
-
-
-def make_client(settings: Settings) -> PoliteClient:
-    gate = RequestGate(settings.ensure_data_dir() / "locks", settings.arxiv_delay_seconds)
-    return PoliteClient(
-        gate,
-        timeout=settings.arxiv_timeout_seconds,
-        max_attempts=settings.arxiv_max_attempts,
-        max_backoff=settings.arxiv_max_backoff_seconds,
-    )
 
 
 def _parse_ids(values: list[str]) -> list[ArxivId]:
@@ -76,7 +66,7 @@ def arxiv(
     start, end = _parse_day(from_, "--from"), _parse_day(until, "--until")
     if set_spec and start is None:
         fail("--set needs --from YYYY-MM-DD", code=EXIT_BAD_INPUT)
-    with opened_store(settings) as store, make_client(settings) as client:
+    with opened_store(settings) as store, client_for(settings) as client:
         try:
             if parsed_ids:
                 _by_id(store, client, settings, parsed_ids)

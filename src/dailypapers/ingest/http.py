@@ -21,6 +21,7 @@ from filelock import FileLock
 
 from dailypapers import __version__
 from dailypapers.metrics import count_arxiv
+from dailypapers.settings import Settings
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = f"dailypapers/{__version__} (self-hosted paper feed; polite harvester)"
@@ -158,3 +159,15 @@ class PoliteClient:
         count_arxiv(status)
         if self._on_response is not None:
             self._on_response(status)
+
+
+def client_for(settings: Settings, *, person_waiting: bool = False) -> PoliteClient:
+    """The configured arXiv client; with a person waiting, fewer and shorter retries."""
+    gate = RequestGate(settings.ensure_data_dir() / "locks", settings.arxiv_delay_seconds)
+    attempts, backoff = settings.arxiv_max_attempts, settings.arxiv_max_backoff_seconds
+    return PoliteClient(
+        gate,
+        timeout=settings.arxiv_timeout_seconds,
+        max_attempts=min(attempts, 2) if person_waiting else attempts,
+        max_backoff=min(backoff, 10) if person_waiting else backoff,
+    )

@@ -13,7 +13,7 @@ from dailypapers.community.service import CommunityService, Fetcher
 from dailypapers.digest.factory import settings_mailer, subscription_service
 from dailypapers.digest.subscriptions import SubscriptionService
 from dailypapers.ingest.arxiv_api import fetch_by_ids
-from dailypapers.ingest.http import PoliteClient, RequestGate
+from dailypapers.ingest.http import client_for
 from dailypapers.mail import Mailer
 from dailypapers.ratelimit import RateLimiter
 from dailypapers.records import PaperRecord
@@ -40,13 +40,7 @@ def arxiv_fetcher(settings: Settings) -> Fetcher:
     """Fetch one paper through the same polite arXiv client the CLI uses."""
 
     def fetch(arxiv_id: ArxivId) -> PaperRecord | None:
-        gate = RequestGate(settings.ensure_data_dir() / "locks", settings.arxiv_delay_seconds)
-        with PoliteClient(
-            gate,
-            timeout=settings.arxiv_timeout_seconds,
-            max_attempts=min(settings.arxiv_max_attempts, 2),  # a person is waiting
-            max_backoff=min(settings.arxiv_max_backoff_seconds, 10),
-        ) as client:
+        with client_for(settings, person_waiting=True) as client:
             found = fetch_by_ids(client, settings.arxiv_api_url, [arxiv_id])
         return found.records[0] if found.records else None
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from dailypapers.digest.factory import send_digests
 from dailypapers.digest.periods import last_complete, zone
-from dailypapers.ingest.http import PoliteClient, RequestGate
+from dailypapers.ingest.http import client_for
 from dailypapers.ingest.listing import ingest_listing
 from dailypapers.ingest.oai import HarvestSummary, harvest
 from dailypapers.search.embed import OnnxEmbedder
@@ -54,19 +54,9 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def polite_client(settings: Settings) -> PoliteClient:
-    gate = RequestGate(settings.ensure_data_dir() / "locks", settings.arxiv_delay_seconds)
-    return PoliteClient(
-        gate,
-        timeout=settings.arxiv_timeout_seconds,
-        max_attempts=settings.arxiv_max_attempts,
-        max_backoff=settings.arxiv_max_backoff_seconds,
-    )
-
-
 def listing_job(ctx: JobContext) -> str:
     categories = _split(ctx.settings.listing_categories)
-    with polite_client(ctx.settings) as client:
+    with client_for(ctx.settings) as client:
         result = ingest_listing(ctx.store, client, ctx.settings.arxiv_listing_url, categories)
     return f"listing of {result.day}: {result.stored.daily_added} papers added to the feed"
 
@@ -75,7 +65,7 @@ def harvest_job(ctx: JobContext) -> str:
     """Catch up on the last few days of each set (resumable page by page)."""
     until = ctx.slot.date()
     done = []
-    with polite_client(ctx.settings) as client:
+    with client_for(ctx.settings) as client:
         for set_spec in _split(ctx.settings.harvest_sets):
             summary = harvest(
                 ctx.store,
