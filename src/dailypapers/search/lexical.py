@@ -69,6 +69,19 @@ def phrase_terms(phrase: str) -> list[str]:
     return [w[:64] for w in _WORD.findall(phrase.lower())][:16]
 
 
+def rarest_within(frequencies: Sequence[tuple[float, str]], budget: float) -> set[str]:
+    """The rarest terms whose document frequencies add up to ``budget`` (at least three):
+    the common ones left out weigh little in BM25 but are what makes OR queries slow."""
+    kept: set[str] = set()
+    postings = 0.0
+    for df, term in sorted(frequencies):
+        if postings + df > budget and len(kept) >= 3:
+            break
+        kept.add(term)
+        postings += df
+    return kept
+
+
 class LexicalIndex(Protocol):
     def search(self, query: ParsedQuery, *, limit: int) -> Ranked:
         """Best-first (paper_id, score) for the query's words, phrases and filters."""
@@ -163,14 +176,8 @@ class SqliteLexical:
     def _keeper(self, conn: Connection) -> Callable[[list[str]], set[str]]:
         def keep(terms: list[str]) -> set[str]:
             stats = self._term_stats(conn, terms)
-            kept: set[str] = set()
-            postings = 0
-            for df, term in sorted((df, t) for t, (_, df) in stats.items() if df > 0):
-                if postings + df > self.POSTINGS_BUDGET and len(kept) >= 3:
-                    break
-                kept.add(term)
-                postings += df
-            return kept
+            found = [(df, t) for t, (_, df) in stats.items() if df > 0]
+            return rarest_within(found, self.POSTINGS_BUDGET)
 
         return keep
 
@@ -313,15 +320,8 @@ class PostgresLexical:
                     {"a": missing},
                 ):
                     self._stems[term] = vector.split("'")[1] if "'" in vector else ""
-            estimated = sorted((self._common.get(self._stems[t], self._rare), t) for t in terms)
-            kept: set[str] = set()
-            postings = 0.0
-            for df, term in estimated:
-                if postings + df > self.POSTINGS_BUDGET and len(kept) >= 3:
-                    break
-                kept.add(term)
-                postings += df
-            return kept
+            estimated = [(self._common.get(self._stems[t], self._rare), t) for t in terms]
+            return rarest_within(estimated, self.POSTINGS_BUDGET)
 
         return keep
 
