@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from dailypapers.db import Database
 from dailypapers.digest.interests import Interests
 from dailypapers.digest.periods import Period
+from dailypapers.digest.subscriptions import interests_of
 from dailypapers.models import DigestOutbox, DigestSentPaper, Subscription, Upvote, utcnow
 from dailypapers.store.sql import insert_ignoring
 
@@ -105,9 +106,7 @@ class OutboxRepo:
             subscription_id=sub.id,
             email=sub.email,
             user_id=sub.user_id,
-            interests=Interests(
-                sub.query, tuple(sub.categories), tuple(sub.authors), sub.like_upvoted
-            ),
+            interests=interests_of(sub),
             attempts=attempts,
             active=active and sub.suppressed_at is None,
         )

@@ -9,7 +9,7 @@ and a newer request does not need the older link.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from itsdangerous import BadData, URLSafeSerializer, URLSafeTimedSerializer
@@ -32,6 +32,10 @@ class DigestSite:
     base_url: str
     site_name: str
     mail_from: str
+
+
+def interests_of(sub: Subscription) -> Interests:
+    return Interests(sub.query, tuple(sub.categories), tuple(sub.authors), sub.like_upvoted)
 
 
 class SubscriptionRepo:
@@ -141,7 +145,7 @@ class SubscriptionService:
         check_frequency(frequency)
         own = user is not None and user.email == address and user.email_verified_at is not None
         if not own:
-            interests = Interests(interests.query, interests.categories, interests.authors)
+            interests = replace(interests, like_upvoted=False)  # needs an account
         row, nonce = self.repo.ensure_pending(address)
         if own and user is not None:
             self.repo.apply(row.id, frequency, interests, user_id=user.id)
@@ -192,7 +196,7 @@ class SubscriptionService:
         if row is None or row.confirmed_at is None:
             raise SubscriptionError("There is no confirmed subscription to change.")
         if row.user_id is None:
-            interests = Interests(interests.query, interests.categories, interests.authors)
+            interests = replace(interests, like_upvoted=False)  # needs an account
         self.repo.apply(subscription_id, check_frequency(frequency), interests)
 
     def for_user(self, user: User) -> Subscription | None:

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dailypapers.community.repo import NotAllowed
-from dailypapers.digest.interests import SubscriptionError, parse_interests
+from dailypapers.digest.interests import SubscriptionError
 from dailypapers.ingest.http import ArxivRequestRejected, ArxivUnavailable
 from dailypapers.models import User, utcnow
 from dailypapers.store import FeedQuery
 from dailypapers.web.deps import Csrf, ServicesDep, UserDep
+from dailypapers.web.pages.digest_form import DigestChoice, DigestForm
 from dailypapers.web.render import render
 from dailypapers.web.services import Services
 
@@ -84,15 +85,7 @@ def _digest(services: Services, user: User, **extra: object) -> dict[str, object
     """The settings page's digest section: the subscription for the account's address."""
     sub = services.subscriptions.for_user(user)
     active = sub is not None and sub.confirmed_at is not None and sub.unsubscribed_at is None
-    form: dict[str, object] = {"frequency": "daily"}
-    if sub is not None:
-        form = {
-            "frequency": sub.frequency,
-            "query": sub.query,
-            "categories": ", ".join(sub.categories),
-            "authors": ", ".join(sub.authors),
-            "like_upvoted": sub.like_upvoted,
-        }
+    form = DigestChoice.of(sub).fields()
     return {"digest": sub if active else None, "digest_form": form} | extra
 
 
@@ -101,17 +94,14 @@ def save_digest(
     request: Request,
     services: ServicesDep,
     user: UserDep,
-    frequency: Annotated[str, Form(max_length=10)] = "daily",
-    query: Annotated[str, Form(max_length=2000)] = "",
-    categories: Annotated[str, Form(max_length=2000)] = "",
-    authors: Annotated[str, Form(max_length=2000)] = "",
-    like_upvoted: Annotated[bool, Form()] = False,
+    choice: DigestForm,
 ) -> Response:
     if user is None:
         return _login_redirect("/settings")
     try:
-        interests = parse_interests(query, categories, authors, like_upvoted)
-        services.subscriptions.subscribe(user.email, frequency, interests, user=user)
+        services.subscriptions.subscribe(
+            user.email, choice.frequency, choice.interests(), user=user
+        )
     except SubscriptionError as exc:
         tokens = services.accounts.repo.api_tokens(user.id)
         context = {"tokens": tokens, "new_token": None} | _digest(

@@ -9,32 +9,20 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from dailypapers.digest.interests import Interests, SubscriptionError, parse_interests
+from dailypapers.digest.interests import SubscriptionError
+from dailypapers.digest.subscriptions import interests_of
 from dailypapers.models import Subscription
 from dailypapers.web.deps import Csrf, ServicesDep, UserDep
+from dailypapers.web.pages.digest_form import DigestChoice, DigestForm
 from dailypapers.web.render import render
 from dailypapers.web.security import client_key
 from dailypapers.web.services import Services
 
 router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
 Short = Annotated[str, Form(max_length=254)]
-Long = Annotated[str, Form(max_length=2000)]
 Token = Annotated[str, Query(max_length=4000)]
 MAILS_PER_ADDRESS_PER_HOUR = 3
 TOO_MANY = "Too many requests for now. Please wait a while and try again."
-
-
-def _form(sub: Subscription | None) -> dict[str, object]:
-    if sub is None:
-        return {"frequency": "daily"}
-    return {
-        "email": sub.email,
-        "frequency": sub.frequency,
-        "query": sub.query,
-        "categories": ", ".join(sub.categories),
-        "authors": ", ".join(sub.authors),
-        "like_upvoted": sub.like_upvoted,
-    }
 
 
 def _message(
@@ -60,9 +48,8 @@ def _limited(services: Services, request: Request, email: str) -> bool:
 
 @router.get("/subscribe", response_class=HTMLResponse)
 def subscribe_form(request: Request, services: ServicesDep, user: UserDep) -> HTMLResponse:
-    form = _form(services.subscriptions.for_user(user) if user else None)
-    if user is not None:
-        form["email"] = user.email
+    form = DigestChoice.of(services.subscriptions.for_user(user) if user else None).fields()
+    form["email"] = user.email if user else ""
     return render(request, "subscribe.html", {"form": form})
 
 
@@ -72,25 +59,14 @@ def subscribe(
     services: ServicesDep,
     user: UserDep,
     email: Short,
-    frequency: Annotated[str, Form(max_length=10)] = "daily",
-    query: Long = "",
-    categories: Long = "",
-    authors: Long = "",
-    like_upvoted: Annotated[bool, Form()] = False,
+    choice: DigestForm,
 ) -> Response:
-    form = {
-        "email": email,
-        "frequency": frequency,
-        "query": query,
-        "categories": categories,
-        "authors": authors,
-        "like_upvoted": like_upvoted,
-    }
+    form = choice.fields() | {"email": email}
     if _limited(services, request, email):
         return render(request, "subscribe.html", {"form": form, "error": TOO_MANY}, 429)
     try:
-        interests = parse_interests(query, categories, authors, like_upvoted)
-        outcome = services.subscriptions.subscribe(email, frequency, interests, user=user)
+        interests = choice.interests()
+        outcome = services.subscriptions.subscribe(email, choice.frequency, interests, user=user)
     except SubscriptionError as exc:
         return render(request, "subscribe.html", {"form": form, "error": str(exc)}, 400)
     if outcome == "active":
@@ -111,7 +87,7 @@ def confirm(request: Request, services: ServicesDep, token: Token = "") -> HTMLR
         return _message(
             request, "Link not valid", str(exc), 400, link=("/subscribe", "Subscribe again")
         )
-    interests = Interests(sub.query, tuple(sub.categories), tuple(sub.authors), sub.like_upvoted)
+    interests = interests_of(sub)
     return _message(
         request,
         "You are subscribed",
@@ -154,7 +130,7 @@ def _manage(
     request: Request, services: Services, token: str, sub: Subscription, **extra: object
 ) -> HTMLResponse:
     context = {
-        "form": _form(sub),
+        "form": DigestChoice.of(sub).fields(),
         "token": token,
         "sub": sub,
         "unsubscribe_path": services.subscriptions.unsubscribe_path(sub.id),
@@ -167,23 +143,13 @@ def manage(
     request: Request,
     services: ServicesDep,
     token: str,
-    frequency: Annotated[str, Form(max_length=10)] = "daily",
-    query: Long = "",
-    categories: Long = "",
-    authors: Long = "",
-    like_upvoted: Annotated[bool, Form()] = False,
+    choice: DigestForm,
 ) -> HTMLResponse:
     try:
         sub = services.subscriptions.subscription_for_link(token)
-        interests = parse_interests(query, categories, authors, like_upvoted)
-        services.subscriptions.update(sub.id, frequency, interests)
+        services.subscriptions.update(sub.id, choice.frequency, choice.interests())
     except SubscriptionError as exc:
-        form = {
-            "frequency": frequency,
-            "query": query,
-            "categories": categories,
-            "authors": authors,
-        }
+        form = choice.fields()
         return render(
             request, "subscription.html", {"form": form, "token": token, "error": str(exc)}, 400
         )
