@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any, cast
 
+import httpx
 import uvicorn
 from aiosmtpd.controller import Controller
 
@@ -124,3 +126,21 @@ class LiveServer:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+def wait_ready(
+    url: str, process: subprocess.Popen[str] | subprocess.Popen[bytes], timeout: float = 60
+) -> None:
+    """Wait until the app at ``url`` answers /readyz with 200; fail if its process dies."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            err = process.communicate()[1]
+            raise AssertionError(f"the app exited ({process.returncode}): {str(err)[-2000:]}")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} never became ready")

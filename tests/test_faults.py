@@ -22,7 +22,7 @@ import pytest
 from dailypapers.records import PaperRecord
 from dailypapers.store import open_store
 from helpers import csrf_from, make_user, pg_url
-from servers import free_port
+from servers import free_port, wait_ready
 
 # The test brings its own PostgreSQL (it restarts it); the suite's db_url is not used.
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -109,13 +109,7 @@ def test_killed_app_process_and_restarted_postgres(
     acknowledged: set[tuple[int, str]] = set()
     stop = threading.Event()
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
+        wait_ready(base, app)
         clients = [
             threading.Thread(
                 target=_load, args=(base, voters, stop, results, acknowledged), daemon=True

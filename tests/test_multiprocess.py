@@ -20,22 +20,9 @@ from dailypapers.models import PaperEmbedding
 from dailypapers.records import PaperRecord
 from dailypapers.store import PaperStore
 from helpers import csrf_from, make_user
-from servers import SmtpSink, free_port, link_in
+from servers import SmtpSink, free_port, link_in, wait_ready
 
 pytestmark = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
-
-
-def _wait_ready(url: str, process: subprocess.Popen[str], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()[1][-2000:]
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{url} never became ready")
 
 
 @pytest.fixture
@@ -81,7 +68,7 @@ def cluster(store: PaperStore, site_env: dict[str, str]) -> Iterator[tuple[str, 
     try:
         urls = [f"http://127.0.0.1:{port}" for port in ports]
         for url, process in zip(urls, processes, strict=False):
-            _wait_ready(url, process)
+            wait_ready(url, process)
         yield urls[0], urls[1]
     finally:
         for process in processes:

@@ -101,7 +101,7 @@ def test_sigterm_lets_in_flight_requests_finish(
 
     import httpx
 
-    from servers import free_port
+    from servers import free_port, wait_ready
 
     store.upsert_papers(_papers(30))
     port = free_port()
@@ -113,13 +113,7 @@ def test_sigterm_lets_in_flight_requests_finish(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
+        wait_ready(base, app)
 
         def fetch(n: int) -> int:
             # Uncached similar papers make each of these take a while.

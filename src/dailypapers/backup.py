@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -61,8 +62,6 @@ def backup(database_url: str, dest: Path) -> BackupReport:
     """Copy the live database to ``dest`` (a file, or a folder to put a dated file in)."""
     source = sqlite_path(database_url)
     if dest.is_dir():
-        from datetime import UTC, datetime
-
         dest = dest / f"dailypapers-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.db"
     if dest.exists():
         raise BackupError(f"{dest} already exists; choose a new name")

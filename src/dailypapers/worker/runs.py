@@ -116,14 +116,6 @@ class JobRunRepo:
             rows = conn.execute(select(JobRun.job, JobRun.slot).where(_recoverable(now))).all()
         return [(str(job), slot) for job, slot in rows]
 
-    def latest(self, job: str) -> JobRun | None:
-        from sqlalchemy.orm import Session
-
-        with Session(self.db.reader) as session:
-            return session.scalars(
-                select(JobRun).where(JobRun.job == job).order_by(JobRun.slot.desc()).limit(1)
-            ).first()
-
     def seen(self, job: str, slot: datetime) -> bool:
         with self.db.reader.connect() as conn:
             found = conn.scalar(select(JobRun.id).where(JobRun.job == job, JobRun.slot == slot))
