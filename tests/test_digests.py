@@ -21,6 +21,8 @@ from digest_corpus import WEEK_DAY, add_subscribers, load_corpus
 from helpers import csrf_from, make_user, run_cli
 from servers import LiveServer, SmtpSink, link_in
 
+SEND_THE_WEEK = ["digest", "send", "--period", "weekly", "--date", WEEK_DAY.isoformat()]
+
 
 @pytest.fixture(scope="module")
 def embedder() -> OnnxEmbedder:
@@ -202,17 +204,7 @@ def test_concurrent_runs_send_each_digest_once(
     env = _digest_env(
         site_env, "https://papers.example.org", DAILYPAPERS_DIGEST_RATE_PER_SECOND="200"
     )
-    command = [
-        sys.executable,
-        "-m",
-        "dailypapers",
-        "digest",
-        "send",
-        "--period",
-        "weekly",
-        "--date",
-        WEEK_DAY.isoformat(),
-    ]
+    command = [sys.executable, "-m", "dailypapers", *SEND_THE_WEEK]
     runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) for _ in range(3)]
     outputs = [run.communicate(timeout=120)[0] for run in runs]
     assert all(run.returncode == 0 for run in runs), outputs
@@ -239,17 +231,7 @@ def test_killed_ten_times_then_finished_loses_nothing(
         DAILYPAPERS_DIGEST_RATE_PER_SECOND="150",
         DAILYPAPERS_DIGEST_CLAIM_SECONDS="1",
     )
-    command = [
-        sys.executable,
-        "-m",
-        "dailypapers",
-        "digest",
-        "send",
-        "--period",
-        "weekly",
-        "--date",
-        WEEK_DAY.isoformat(),
-    ]
+    command = [sys.executable, "-m", "dailypapers", *SEND_THE_WEEK]
     rng = random.Random(7)
     before_each_kill = []
     for _ in range(10):
@@ -469,8 +451,7 @@ def test_sigterm_ends_a_send_after_the_current_mail(
     env = _digest_env(
         site_env, "https://papers.example.org", DAILYPAPERS_DIGEST_RATE_PER_SECOND="20"
     )
-    command = [sys.executable, "-m", "dailypapers", "digest", "send", "--period", "weekly",
-               "--date", WEEK_DAY.isoformat()]  # fmt: skip
+    command = [sys.executable, "-m", "dailypapers", *SEND_THE_WEEK]
     sender = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 30
