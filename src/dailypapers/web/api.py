@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
+from starlette.convertors import Convertor, register_url_convertor
 
 from dailypapers.arxiv_ids import InvalidArxivId, parse_arxiv_id
 from dailypapers.models import Paper
@@ -15,6 +16,22 @@ from dailypapers.web.periods import BadPeriod, Period, day_period, parse_period
 from dailypapers.web.serialize import daily_json, paper_json, search_json
 from dailypapers.web.services import Services
 from dailypapers.web.trending import trending_items
+
+
+class ArxivIdConvertor(Convertor[str]):
+    """A path segment holding an arXiv id in any accepted form (old-style ids have a slash),
+    but never a write sub-resource: GET …/upvote is then a 405, not "not an arXiv id"."""
+
+    regex = r"(?!.*/(?:upvote|comments)$).+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("arxiv", ArxivIdConvertor())
 
 router = APIRouter(prefix="/api", tags=["read"])
 Text = Annotated[str | None, Query(max_length=40)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
-from starlette.convertors import Convertor, register_url_convertor
 
 DESCRIPTIONS = {
     400: "Malformed input (e.g. not an arXiv identifier), explained in `error`; a request "
@@ -43,19 +42,3 @@ def feed_responses() -> dict[int | str, dict[str, Any]]:
         },
         **errors(400, 422, 503),
     }
-
-
-class ArxivIdConvertor(Convertor[str]):
-    """A path segment holding an arXiv id in any accepted form (old-style ids have a slash),
-    but never a write sub-resource: GET …/upvote is then a 405, not "not an arXiv id"."""
-
-    regex = r"(?!.*/(?:upvote|comments)$).+"
-
-    def convert(self, value: str) -> str:
-        return value
-
-    def to_string(self, value: str) -> str:
-        return value
-
-
-register_url_convertor("arxiv", ArxivIdConvertor())
