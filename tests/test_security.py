@@ -62,6 +62,7 @@ def test_schemathesis_finds_no_server_errors_or_schema_violations(
         capture_output=True,
         text=True,
         timeout=600,
+        cwd=tmp_path,  # its crash cache stays out of the repository
         check=False,
     )
     summary = json.loads(report.read_text())
