@@ -17,12 +17,18 @@ from dailypapers.search.embed import OnnxEmbedder
 from dailypapers.search.evaluate import load_benchmark, load_corpus, score
 from dailypapers.search.factory import build_search
 from dailypapers.search.indexer import embed_pending
-from dailypapers.search.lexical import SqliteLexical
 from dailypapers.search.service import FusionSettings
+from dailypapers.search.tantivy_lexical import TantivyLexical
 from dailypapers.store import open_store
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 FOLDERS = ["cisi", "csfcube-dev"]
+WEIGHTS = [  # BM25 per field; "text" is title and abstract as one field (BM25F-like)
+    {"title": 2.0, "abstract": 1.0, "authors": 0.5},
+    {"text": 1.0, "authors": 0.5},
+    {"text": 1.0, "title": 0.5, "authors": 0.5},
+    {"text": 1.0, "title": 0.25, "authors": 0.25},
+]
 
 
 def main() -> None:
@@ -44,9 +50,7 @@ def main() -> None:
             search = build_search(store, data_dir=None, embedder=embedder)
             for mode in ("lexical", "dense"):
                 print(name, mode, f"{score(store, search, bench, to_doc, mode)['nDCG@10']:.3f}")
-        grid = itertools.product(
-            [(1.0, 1.0, 1.0), (2.0, 1.0, 1.0), (3.0, 1.0, 1.0)], [10.0, 30.0, 60.0], [1.0, 1.5, 2.0]
-        )
+        grid = itertools.product(WEIGHTS, [10.0, 20.0, 40.0], [1.0, 1.5, 2.0])
         for weights, k, dense_weight in grid:
             row = []
             for _name, bench, store, to_doc in prepared:
@@ -56,7 +60,8 @@ def main() -> None:
                     embedder=embedder,
                     fusion=FusionSettings(k=k, dense_weight=dense_weight),
                 )
-                search.lexical = SqliteLexical(store.db, weights)
+                assert isinstance(search.lexical, TantivyLexical)
+                search.lexical = TantivyLexical(search.lexical.index, weights)
                 row.append(score(store, search, bench, to_doc, "hybrid")["nDCG@10"])
             print(
                 f"bm25 {weights} k={k:g} dense×{dense_weight:g}: "

@@ -273,6 +273,11 @@ def test_cli_index_and_search(env: dict[str, str], store: PaperStore) -> None:
     assert indexed.returncode == 0 and "embedded 6 papers" in indexed.stderr
     again = run_cli("index", "-q", env=env)
     assert "embedded 0 papers" in again.stderr
+    rebuilt = run_cli("index", "--rebuild", "-q", env=env)
+    said = " ".join(rebuilt.stderr.split())
+    assert rebuilt.returncode == 0 and "embedded 6 papers" in said
+    sqlite = env["DAILYPAPERS_DATABASE_URL"].startswith("sqlite")
+    assert ("keyword index rebuilt with 6 papers" in said) == sqlite  # PG: in the database
     found = run_cli("search", "robot touch sensing", "--json", "--limit", "1", env=env)
     assert found.returncode == 0 and '"2601.00005"' in found.stdout
     bad = run_cli("search", "x", "--sort", "random", env=env)

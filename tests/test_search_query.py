@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dailypapers.search.fusion import convex, rrf
-from dailypapers.search.lexical import PostgresLexical, SqliteLexical, terms_of
+from dailypapers.search.lexical import MAX_TERMS, PostgresLexical, fts5_expression, terms_of
 from dailypapers.search.query import parse_query
 
 
@@ -44,7 +44,7 @@ def test_bad_operators_degrade_to_words() -> None:
 @given(st.text(max_size=300))
 def test_anything_parses_and_yields_safe_engine_queries(raw: str) -> None:
     q = parse_query(raw)
-    for expression in (SqliteLexical.match_expression(q), PostgresLexical.tsquery(q)):
+    for expression in (fts5_expression(q), PostgresLexical.tsquery(q)):
         if expression:
             assert "\x00" not in expression
     for term in terms_of(q.text):
@@ -53,7 +53,7 @@ def test_anything_parses_and_yields_safe_engine_queries(raw: str) -> None:
 
 def test_long_text_keeps_a_bounded_number_of_terms() -> None:
     abstract = " ".join(f"word{n}" for n in range(500))
-    assert len(terms_of(abstract)) == 64
+    assert len(terms_of(abstract)) == MAX_TERMS == 128
 
 
 def test_rrf_and_convex() -> None:

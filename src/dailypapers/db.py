@@ -98,6 +98,7 @@ def connect(url: str) -> Database:
 # comparisons skip them.
 HAND_MANAGED = (
     "papers_fts",
+    "search_changes",
     "search_vector",
     "ix_papers_search_vector",
     "ix_paper_embeddings_hnsw",

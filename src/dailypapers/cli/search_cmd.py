@@ -22,25 +22,31 @@ from dailypapers.cli.common import (
 from dailypapers.search.evaluate import MODES, evaluate, load_benchmark
 from dailypapers.search.factory import build_search
 from dailypapers.search.indexer import drop_embeddings, embed_pending, pending_count
+from dailypapers.search.service import SearchService
+from dailypapers.search.tantivy_lexical import TantivyLexical
 from dailypapers.store import open_store
 
 
 def index(
-    rebuild: bool = typer.Option(False, "--rebuild", help="Re-embed every paper."),
+    rebuild: bool = typer.Option(
+        False, "--rebuild", help="Re-embed every paper and rebuild the keyword index."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
-    """Embed papers that have no vector yet (all of them with --rebuild)."""
+    """Embed papers that have no vector yet and bring the keyword index up to date
+    (--rebuild: everything from the database)."""
     settings = load_settings()
     with opened_store(settings) as store:
-        search = build_search(
-            store, data_dir=settings.data_dir, max_tokens=settings.embed_max_tokens
+        search = build_search(  # a backlog: batches gain from both cores
+            store, data_dir=settings.data_dir, max_tokens=settings.embed_max_tokens, threads=2
         )
         if rebuild:
             drop_embeddings(store.db, search.embedder.name)
         total = pending_count(store.db, search.embedder.name)
         start = time.perf_counter()
-        columns = ("embedding", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns, console=console, disable=quiet) as progress:
+            keywords = _refresh_keywords(search, rebuild, progress)
             task = progress.add_task("embedding", total=total)
             done = embed_pending(
                 store.db, search.embedder, progress=lambda n, _: progress.update(task, completed=n)
@@ -50,7 +56,20 @@ def index(
         if sync:
             sync(force=True)
     rate = f" ({done / elapsed:.0f} papers/s)" if done else ""
-    console.print(f"embedded {done:,} papers in {elapsed:.1f} s{rate}")
+    console.print(f"embedded {done:,} papers in {elapsed:.1f} s{rate}{keywords}")
+
+
+def _refresh_keywords(search: SearchService, rebuild: bool, progress: Progress) -> str:
+    """The embedded engine's keyword index (PostgreSQL's lives in the database)."""
+    if not isinstance(search.lexical, TantivyLexical):
+        return ""
+    index = search.lexical.index
+    if not rebuild:
+        index.sync(force=True)
+        return ""
+    task = progress.add_task("keyword index", total=None)
+    count = index.rebuild(lambda n, t: progress.update(task, completed=n, total=t))
+    return f"; keyword index rebuilt with {count:,} papers"
 
 
 def search(

@@ -20,7 +20,7 @@ from dailypapers.digest.content import DigestPaper, PeriodPapers, digest_paper
 from dailypapers.digest.interests import Interests
 from dailypapers.search.embed import Embedder
 from dailypapers.search.fusion import Ranked, rrf
-from dailypapers.search.lexical import SqliteLexical, phrase_terms
+from dailypapers.search.lexical import fts5_all_terms, fts5_expression, phrase_terms
 from dailypapers.search.query import ParsedQuery, parse_query
 from dailypapers.search.service import FusionSettings
 from dailypapers.search.vectors import EmbeddingRepo
@@ -167,8 +167,8 @@ class PersonalMatcher:
         return [(row, name) for name in authors for row in self._by_author.get(name_key(name), [])]
 
     def _lexical(self, words: list[str], phrases: list[str]) -> Ranked:
-        expression = SqliteLexical.match_expression(ParsedQuery(words=words))
-        parts = [f"({SqliteLexical.all_terms(expression) or expression})"] if expression else []
+        expression = fts5_expression(ParsedQuery(words=words))
+        parts = [f"({fts5_all_terms(expression) or expression})"] if expression else []
         # Precision first in a mail: a short query must match all of its terms.
         parts += ['"' + " ".join(t) + '"' for p in phrases if (t := phrase_terms(p))]
         if not parts:

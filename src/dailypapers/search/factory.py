@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from dailypapers.search.embed import Embedder, OnnxEmbedder
-from dailypapers.search.lexical import lexical_for
+from dailypapers.search.lexical import LexicalIndex, PostgresLexical
 from dailypapers.search.service import FusionSettings, SearchService
+from dailypapers.search.tantivy_lexical import TantivyLexical
+from dailypapers.search.text_index import TextIndex
 from dailypapers.search.vectors import EmbeddingRepo, PgVectorIndex, UsearchIndex, VectorIndex
 from dailypapers.store import PaperStore
 
@@ -17,14 +19,17 @@ def build_search(
     data_dir: Path | None,
     max_tokens: int = 128,
     embedder: Embedder | None = None,
-    threads: int = 2,
+    threads: int = 1,  # one query on one core: measured faster, and requests use both
     fusion: FusionSettings | None = None,
 ) -> SearchService:
     embedder = embedder or OnnxEmbedder(max_tokens=max_tokens, threads=threads)
     repo = EmbeddingRepo(store.db, embedder.name)
     vectors: VectorIndex
+    lexical: LexicalIndex
     if store.db.dialect == "postgresql":
         vectors = PgVectorIndex(repo)
+        lexical = PostgresLexical(store.db)
     else:
         vectors = UsearchIndex(repo, data_dir / "vectors" if data_dir else None)
-    return SearchService(store, lexical_for(store.db), vectors, embedder, fusion)
+        lexical = TantivyLexical(TextIndex(store.db, data_dir / "keywords" if data_dir else None))
+    return SearchService(store, lexical, vectors, embedder, fusion)

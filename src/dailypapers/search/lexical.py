@@ -1,8 +1,8 @@
-"""Keyword (BM25-style) rankers: SQLite FTS5 and PostgreSQL full-text search.
+"""Keyword search: the query terms, PostgreSQL's full-text ranker, and the SQL filters.
 
-Both indexes live in the database and are kept in step by it (FTS5 triggers, a generated
-tsvector column), so they can never drift from the papers. Terms are reduced to plain word
-characters before they reach either query language: no user input can break the parser.
+The embedded engine ranks with tantivy (tantivy_lexical.py); SQLite's FTS5 table still
+serves author filters in SQL and the digests' topic matching. Terms are reduced to plain
+word characters before they reach any query language: no user input can break a parser.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Text,
-    and_,
     cast,
     column,
     func,
@@ -35,7 +34,7 @@ from dailypapers.search.query import ParsedQuery
 
 FTS = table("papers_fts", column("rowid"))  # SQLite's FTS5 index (see migration 0003)
 _WORD = re.compile(r"\w+", re.UNICODE)
-MAX_TERMS = 64
+MAX_TERMS = 128
 STOPWORDS = frozenset(
     "a an and are as at be been but by can could do does for from had has have how i if in "  # noqa: SIM905
     "into is it its may more most no not of on or our over so such than that the their then "
@@ -104,159 +103,41 @@ def common_filters(query: ParsedQuery, *, categories: bool = True) -> list[Colum
     return clauses
 
 
-class SqliteLexical:
-    """FTS5 with Porter stemming; bm25() with the title weighted above abstract and authors.
+def fts5_expression(query: ParsedQuery) -> str | None:
+    """An FTS5 MATCH expression for the query's words and phrases (digests match readers'
+    topics with an in-memory FTS5 index). Repeating a term weighs it by its frequency in
+    the query, capped: FTS5's bm25() scores every phrase."""
+    parts = [
+        f'"{term}"'
+        for term, count in weighted_terms(" ".join(query.words))
+        for _ in range(min(count, QUERY_TF_CAP))
+    ]
+    parts += ['"' + " ".join(words) + '"' for p in query.phrases if (words := phrase_terms(p))]
+    return " OR ".join(parts) or None
 
-    Before a query runs, its terms are stemmed by FTS5 itself (a tiny temporary index) and
-    looked up in the index's vocabulary. The rarest terms are kept until their posting lists
-    add up to POSTINGS_BUDGET documents (at least three terms): the common ones left out weigh
-    almost nothing in BM25, yet scoring their long posting lists is what makes OR queries
-    slow on a large corpus. Small corpora keep every term.
-    """
 
-    POSTINGS_BUDGET = 15_000
-    CACHE_SECONDS = 600.0
+def fts5_all_terms(expression: str) -> str | None:
+    """The AND form of a short OR expression of single terms (None when it has none)."""
+    terms = list(dict.fromkeys(expression.split(" OR ")))
+    if len(terms) > 4 or any(" " in t for t in terms):
+        return None
+    return " AND ".join(terms) if len(terms) > 1 else None
 
-    def __init__(self, db: Database, weights: Sequence[float] = (2.0, 1.0, 0.5)) -> None:
-        self.db = db
-        self.weights = tuple(float(w) for w in weights)
-        self._stats: dict[str, tuple[str, int]] = {}  # term -> (stem, document frequency)
-        self._stats_time = 0.0
 
-    @staticmethod
-    def match_expression(
-        query: ParsedQuery, keep: Callable[[list[str]], set[str]] | None = None
-    ) -> str | None:
-        weighted = weighted_terms(" ".join(query.words))
-        kept = keep([t for t, _ in weighted]) if keep else {t for t, _ in weighted}
-        # FTS5's bm25() scores every query phrase, so repeating a term weights it by its
-        # frequency in the query (capped): whole-abstract queries gain a lot from this.
-        parts = [
-            f'"{term}"'
-            for term, count in weighted
-            if term in kept
-            for _ in range(min(count, QUERY_TF_CAP))
-        ]
-        parts += ['"' + " ".join(words) + '"' for p in query.phrases if (words := phrase_terms(p))]
-        return " OR ".join(parts) or None
-
-    def _term_stats(self, conn: Connection, terms: list[str]) -> dict[str, tuple[str, int]]:
-        if monotonic() - self._stats_time > self.CACHE_SECONDS or len(self._stats) > 100_000:
-            self._stats.clear()
-            self._stats_time = monotonic()
-        missing = [t for t in terms if t not in self._stats]
-        if missing:
-            stems = self._stems(conn, missing)
-            for term in missing:
-                stem = stems.get(term, term)
-                df = conn.exec_driver_sql(
-                    "SELECT doc FROM papers_fts_vocab WHERE term = ?", (stem,)
-                ).scalar()
-                self._stats[term] = (stem, int(df or 0))
-        return {t: self._stats[t] for t in terms}
-
-    @staticmethod
-    def _stems(conn: Connection, terms: list[str]) -> dict[str, str]:
-        """Each term's stem, as FTS5's own tokenizer makes it (via a temporary index)."""
-        conn.exec_driver_sql(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.stem_probe USING fts5(t, "
-            "tokenize='porter unicode61 remove_diacritics 2')"
-        )
-        conn.exec_driver_sql(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.stem_probe_vocab "
-            "USING fts5vocab(temp, stem_probe, instance)"
-        )
-        conn.exec_driver_sql("DELETE FROM temp.stem_probe")
-        for i, term in enumerate(terms):
-            conn.exec_driver_sql("INSERT INTO temp.stem_probe(rowid, t) VALUES (?, ?)", (i, term))
-        rows = conn.exec_driver_sql("SELECT doc, term FROM temp.stem_probe_vocab").all()
-        conn.exec_driver_sql("DELETE FROM temp.stem_probe")
-        return {terms[int(doc)]: str(stem) for doc, stem in rows}
-
-    def _keeper(self, conn: Connection) -> Callable[[list[str]], set[str]]:
-        def keep(terms: list[str]) -> set[str]:
-            stats = self._term_stats(conn, terms)
-            found = [(df, t) for t, (_, df) in stats.items() if df > 0]
-            return rarest_within(found, self.POSTINGS_BUDGET)
-
-        return keep
-
-    def filters(self, query: ParsedQuery, *, categories: bool = True) -> list[ColumnElement[bool]]:
-        clauses = common_filters(query, categories=categories)
-        for author in query.authors:
-            words = phrase_terms(author)
-            if words:
-                match = 'authors : "' + " ".join(words) + '"'
-                clauses.append(
-                    Paper.id.in_(
-                        select(FTS.c.rowid).where(text("papers_fts MATCH :m").bindparams(m=match))
-                    )
+def sqlite_filters(query: ParsedQuery) -> list[ColumnElement[bool]]:
+    """SQL conditions on Paper for the filters, authors through the FTS5 authors column
+    (accent- and case-insensitive)."""
+    clauses = common_filters(query)
+    for author in query.authors:
+        words = phrase_terms(author)
+        if words:
+            match = 'authors : "' + " ".join(words) + '"'
+            clauses.append(
+                Paper.id.in_(
+                    select(FTS.c.rowid).where(text("papers_fts MATCH :m").bindparams(m=match))
                 )
-        return clauses
-
-    def search(self, query: ParsedQuery, *, limit: int) -> Ranked:
-        with self.db.reader.connect() as conn:
-            expression = self.match_expression(query, self._keeper(conn))
-            if expression is None:
-                return []
-            # Categories are an FTS5 column: a cat: filter joins the MATCH, so bm25() only
-            # scores papers in the category and no candidate list has to be filtered after.
-            filters = self.filters(query, categories=False)
-            in_categories = self.category_clause(query)
-            # A short query tries papers with every term first: when there are enough of them
-            # they rank the same at the top, at a fraction of the OR query's cost.
-            conjunction = self.all_terms(expression)
-            attempts = [a for a in (conjunction, expression) if a]
-            if in_categories:
-                attempts = [f"({a}) AND {in_categories}" for a in attempts]
-                expression = attempts[-1]
-            for attempt in attempts:
-                ranked = self._filtered_run(conn, attempt, limit, filters)
-                # Enough papers with every term: the OR query would only add weaker ones.
-                if len(ranked) >= min(limit, AND_ENOUGH) or attempt == expression:
-                    return ranked
-            return []
-
-    def _filtered_run(
-        self, conn: Connection, expression: str, limit: int, filters: list[ColumnElement[bool]]
-    ) -> Ranked:
-        if not filters:
-            return self._run(conn, expression, limit, [])
-        # Filters before truncation: filter a generous candidate list, and fall back to a
-        # filtered scan of every match when too few candidates pass.
-        depth = max(limit * 10, 1000)
-        candidates = self._run(conn, expression, depth, [])
-        ids = [pid for pid, _ in candidates]
-        passing = set(conn.scalars(select(Paper.id).where(Paper.id.in_(ids), *filters)))
-        ranked = [(pid, s) for pid, s in candidates if pid in passing]
-        if len(ranked) >= min(limit, AND_ENOUGH) or len(candidates) < depth:
-            return ranked[:limit]
-        return self._run(conn, expression, limit, filters)
-
-    @staticmethod
-    def category_clause(query: ParsedQuery) -> str | None:
-        phrases = ['"' + " ".join(w) + '"' for c in query.categories if (w := phrase_terms(c[:32]))]
-        return f"categories : ({' OR '.join(phrases)})" if phrases else None
-
-    @staticmethod
-    def all_terms(expression: str) -> str | None:
-        terms = list(dict.fromkeys(expression.split(" OR ")))
-        if len(terms) > 4 or any(" " in t for t in terms):
-            return None
-        return " AND ".join(terms) if len(terms) > 1 else None
-
-    def _run(
-        self, conn: Connection, expression: str, limit: int, filters: list[ColumnElement[bool]]
-    ) -> Ranked:
-        w_title, w_abstract, w_authors = self.weights
-        score = text(f"bm25(papers_fts, {w_title}, {w_abstract}, {w_authors}, 0.0)")
-        stmt = select(FTS.c.rowid, score).where(
-            text("papers_fts MATCH :expr").bindparams(expr=expression)
-        )
-        if filters:
-            stmt = stmt.join(Paper, Paper.id == FTS.c.rowid).where(and_(*filters))
-        stmt = stmt.order_by(score).limit(limit)
-        return [(int(pid), -float(s)) for pid, s in conn.execute(stmt)]
+            )
+    return clauses
 
 
 class PostgresLexical:
@@ -364,7 +245,3 @@ class PostgresLexical:
             .limit(limit)
         )
         return [(int(pid), float(s)) for pid, s in conn.execute(stmt)]
-
-
-def lexical_for(db: Database) -> LexicalIndex:
-    return PostgresLexical(db) if db.dialect == "postgresql" else SqliteLexical(db)

@@ -30,7 +30,7 @@ class FusionSettings:
 
     k: float = 10.0
     lexical_weight: float = 1.0
-    dense_weight: float = 1.5
+    dense_weight: float = 1.0
     candidates: int = 100
 
 

@@ -1,0 +1,119 @@
+"""The embedded engine's keyword ranker: BM25 in tantivy over title, abstract and authors.
+
+Title and abstract are one field with the title in it twice (see text_index.py), scored
+with the authors field (weight 0.5): tuned on the dev benchmarks, see the README.
+
+Queries are built from parsed terms, never from a query string, so no input can reach a
+parser. Every filter (categories, authors, dates) is part of the tantivy query: filters
+apply before truncation and a filtered search returns as many results as exist. tantivy
+scores disjunctions with block-max WAND, so whole-abstract queries (similar papers) keep
+every term and still take a few milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+import tantivy
+from sqlalchemy import ColumnElement
+from tantivy import Occur, Query
+
+from dailypapers.search.fusion import Ranked
+from dailypapers.search.lexical import phrase_terms, sqlite_filters, weighted_terms
+from dailypapers.search.query import ParsedQuery
+from dailypapers.search.text_index import PLAIN, SCHEMA, STEMMED, TextIndex
+
+QUERY_TF_CAP = 3
+FIELD_WEIGHTS = {"text": 1.0, "authors": 0.5}
+Clauses = list[tuple[Occur, Query]]
+
+
+def _tokens(analyzer: tantivy.TextAnalyzer, text: str) -> list[str]:
+    return [str(token) for token in analyzer.analyze(text)]
+
+
+def _phrase_or_term(field: str, tokens: list[str]) -> Query:
+    if len(tokens) == 1:
+        return Query.term_query(SCHEMA, field, tokens[0])
+    words: list[str | tuple[int, str]] = list(tokens)
+    return Query.phrase_query(SCHEMA, field, words)
+
+
+class TantivyLexical:
+    """BM25 with per-field boosts (title-boosted text above authors)."""
+
+    def __init__(self, index: TextIndex, weights: Mapping[str, float] | None = None) -> None:
+        self.index = index
+        self.weights = dict(weights or FIELD_WEIGHTS)
+
+    def filters(self, query: ParsedQuery) -> list[ColumnElement[bool]]:
+        """The same filters as SQL, for the dense ranker's candidates."""
+        return sqlite_filters(query)
+
+    def search(self, query: ParsedQuery, *, limit: int) -> Ranked:
+        scoring = self._scoring(query)
+        if not scoring:
+            return []
+        clauses: Clauses = [(Occur.Must, Query.boolean_query(scoring))]
+        clauses += [(Occur.Must, q) for q in self.filter_queries(query)]
+        searcher = self.index.searcher()
+        hits = searcher.search(Query.boolean_query(clauses), limit, count=False).hits
+        if not hits:
+            return []
+        ids = searcher.fast_field_values("id", [address for _, address in hits])
+        return [
+            (int(pid), float(score))
+            for pid, (score, _) in zip(ids, hits, strict=True)
+            if pid is not None
+        ]
+
+    def _scoring(self, query: ParsedQuery) -> Clauses:
+        """One boosted clause per term and field; repeating a term in the query (a pasted
+        abstract) weighs it up to QUERY_TF_CAP times."""
+        clauses: Clauses = []
+        for term, count in weighted_terms(" ".join(query.words)):
+            weight = min(count, QUERY_TF_CAP)
+            for field, boost in self.weights.items():
+                analyzer = PLAIN if field == "authors" else STEMMED
+                for token in _tokens(analyzer, term):
+                    term_query = Query.term_query(SCHEMA, field, token)
+                    clauses.append((Occur.Should, Query.boost_query(term_query, boost * weight)))
+        for phrase in query.phrases:
+            tokens = _tokens(STEMMED, " ".join(phrase_terms(phrase)))
+            for field in [f for f in self.weights if f != "authors"]:
+                if tokens:
+                    boosted = Query.boost_query(_phrase_or_term(field, tokens), self.weights[field])
+                    clauses.append((Occur.Should, boosted))
+        return clauses
+
+    @staticmethod
+    def filter_queries(query: ParsedQuery) -> list[Query]:
+        """Categories (any of them), each author as a phrase, the date range."""
+        found: list[Query] = []
+        categories = [c[:32].lower() for c in query.categories]
+        if categories:
+            found.append(
+                Query.boolean_query(
+                    [(Occur.Should, Query.term_query(SCHEMA, "categories", c)) for c in categories]
+                )
+            )
+        for author in query.authors:
+            tokens = _tokens(PLAIN, " ".join(phrase_terms(author)))
+            if tokens:  # as in SQL: an author with no letters filters nothing
+                found.append(_phrase_or_term("authors", tokens))
+        if query.after or query.before:
+            found.append(
+                Query.range_query(
+                    SCHEMA,
+                    "published",
+                    tantivy.FieldType.Integer,
+                    _day(query.after, date.min),
+                    _day(query.before, date.max),
+                )
+            )
+        return found
+
+
+def _day(value: date | None, default: date) -> int:
+    return (value or default).toordinal()
