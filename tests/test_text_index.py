@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
 import tantivy
+from fastapi.testclient import TestClient
 
 from dailypapers.records import PaperRecord
 from dailypapers.search.query import parse_query
 from dailypapers.search.tantivy_lexical import TantivyLexical
 from dailypapers.search.text_index import TextIndex
+from dailypapers.settings import Settings
 from dailypapers.store import PaperStore
+from dailypapers.web.app import create_app
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -114,3 +118,15 @@ def test_in_memory_index_leaves_the_log_to_the_shared_one(
     assert log_size(corpus) == 2  # not pruned: the on-disk index still needs it
     shared = TextIndex(corpus.db, tmp_path)
     assert found(shared, "experts") == [pid(corpus, "2601.00001")] and log_size(corpus) == 0
+
+
+def test_the_app_builds_the_keyword_index_when_it_starts(
+    corpus: PaperStore, site_settings: Settings
+) -> None:
+    state = site_settings.data_dir / "keywords" / "state.json"
+    assert not state.exists()
+    with TestClient(create_app(site_settings, corpus)):
+        deadline = time.monotonic() + 60
+        while not state.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)  # no request made: the start-up warm-up builds it
+        assert json.loads(state.read_text())["applied"] == 2

@@ -88,6 +88,9 @@ class LexicalIndex(Protocol):
     def filters(self, query: ParsedQuery) -> list[ColumnElement[bool]]:
         """SQL conditions on Paper for the query's author, category and date filters."""
 
+    def warm(self) -> None:
+        """Load or build what the first search would otherwise wait for."""
+
 
 def common_filters(query: ParsedQuery, *, categories: bool = True) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
@@ -205,6 +208,9 @@ class PostgresLexical:
             return rarest_within(estimated, self.POSTINGS_BUDGET)
 
         return keep
+
+    def warm(self) -> None:
+        """Nothing to load: the index is PostgreSQL's."""
 
     def filters(self, query: ParsedQuery) -> list[ColumnElement[bool]]:
         clauses = common_filters(query)

@@ -68,6 +68,11 @@ class SearchService:
         self.fusion = fusion or FusionSettings()
         self._similar_cache: dict[tuple[int, int], tuple[float, Ranked]] = {}
 
+    def warm(self) -> None:
+        """Load the saved indexes (or build them) before the first search needs them."""
+        self.lexical.warm()
+        self.vectors.warm()
+
     # -- ranking ---------------------------------------------------------------------------
     def rank(
         self,

@@ -47,6 +47,9 @@ class TantivyLexical:
         self.index = index
         self.weights = dict(weights or FIELD_WEIGHTS)
 
+    def warm(self) -> None:
+        self.index.sync(force=True)
+
     def filters(self, query: ParsedQuery) -> list[ColumnElement[bool]]:
         """The same filters as SQL, for the dense ranker's candidates."""
         return sqlite_filters(query)

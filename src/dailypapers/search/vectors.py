@@ -28,7 +28,8 @@ from dailypapers.search.fusion import Ranked
 from dailypapers.store.sql import insert_ignoring
 
 SYNC_INTERVAL_SECONDS = 1.0
-FILTER_PROBE = 1000  # neighbours fetched before filtering
+FIRST_PROBE = 300  # neighbours checked against the filters first
+FILTER_PROBE = 1000  # then this many
 ENOUGH_AFTER_FILTER = 30  # fewer pass: score every matching paper exactly
 
 
@@ -37,6 +38,9 @@ class VectorIndex(Protocol):
         self, vector: Vectors, *, limit: int, filters: Sequence[ColumnElement[bool]] = ()
     ) -> Ranked:
         """Most similar papers first, as (paper_id, cosine similarity)."""
+
+    def warm(self) -> None:
+        """Load or build what the first search would otherwise wait for."""
 
 
 class EmbeddingRepo:
@@ -117,6 +121,9 @@ class PgVectorIndex:
     def __init__(self, repo: EmbeddingRepo) -> None:
         self.repo = repo
 
+    def warm(self) -> None:
+        """Nothing to load: the index is PostgreSQL's."""
+
     def search(
         self, vector: Vectors, *, limit: int, filters: Sequence[ColumnElement[bool]] = ()
     ) -> Ranked:
@@ -192,7 +199,10 @@ class UsearchIndex:
         watermark = self._watermark.isoformat() if self._watermark else None
         paths[1].write_text(json.dumps({"watermark": watermark, "count": len(self._index)}))
 
-    def sync(self, *, force: bool = False) -> None:
+    def warm(self) -> None:
+        self.sync(force=True, remember=False)  # the first search still looks for changes
+
+    def sync(self, *, force: bool = False, remember: bool = True) -> None:
         """Catch up with the table; rebuild from it when the counts disagree."""
         with self._lock:
             if not force and time.monotonic() - self._checked < self.sync_interval:
@@ -211,7 +221,8 @@ class UsearchIndex:
                 changed = True
             if changed:
                 self._save()
-            self._checked = time.monotonic()
+            if remember:
+                self._checked = time.monotonic()
 
     def _add(self, rows: list[tuple[int, Vectors, datetime]]) -> None:
         if not rows:
@@ -241,19 +252,21 @@ class UsearchIndex:
     def _filtered(
         self, vector: Vectors, limit: int, filters: Sequence[ColumnElement[bool]]
     ) -> Ranked:
-        """Filters come before truncation: the ANN neighbourhood first, then every match."""
+        """Filters come before truncation: a small ANN neighbourhood, a wider one when too
+        few of it pass (each costs a probe and a SQL check), then every match exactly."""
         size = len(self._index)
-        found = self._index.search(vector, min(size, max(limit * 10, FILTER_PROBE)))
-        neighbours = {
-            int(k): 1.0 - float(d) for k, d in zip(found.keys, found.distances, strict=True)
-        }
-        with self.repo.db.reader.connect() as conn:
-            passing = set(
-                conn.scalars(select(Paper.id).where(Paper.id.in_(list(neighbours)), *filters))
-            )
-        ranked = sorted(((pid, neighbours[pid]) for pid in passing), key=lambda x: -x[1])
-        if len(ranked) >= min(limit, ENOUGH_AFTER_FILTER) or len(neighbours) == size:
-            return ranked[:limit]
+        for probe in (max(limit * 3, FIRST_PROBE), max(limit * 10, FILTER_PROBE)):
+            found = self._index.search(vector, min(size, probe))
+            neighbours = {
+                int(k): 1.0 - float(d) for k, d in zip(found.keys, found.distances, strict=True)
+            }
+            with self.repo.db.reader.connect() as conn:
+                passing = set(
+                    conn.scalars(select(Paper.id).where(Paper.id.in_(list(neighbours)), *filters))
+                )
+            ranked = sorted(((pid, neighbours[pid]) for pid in passing), key=lambda x: -x[1])
+            if len(ranked) >= min(limit, ENOUGH_AFTER_FILTER) or len(neighbours) == size:
+                return ranked[:limit]
         return self._exact(vector, limit, filters)  # a rare filter: score all that pass
 
     def _exact(self, vector: Vectors, limit: int, filters: Sequence[ColumnElement[bool]]) -> Ranked:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,6 +21,7 @@ from dailypapers import __version__
 from dailypapers.community.service import Fetcher
 from dailypapers.mail import Mailer
 from dailypapers.search.background import BackgroundIndexer
+from dailypapers.search.service import SearchService
 from dailypapers.settings import Settings
 from dailypapers.store import PaperStore, open_store
 from dailypapers.web import api, api_write, feeds, health
@@ -31,6 +33,14 @@ from dailypapers.web.services import build_services
 
 STATIC_DIR = Path(__file__).parent / "static"
 log = logging.getLogger(__name__)
+
+
+def _warm(search: SearchService) -> None:
+    """Build or load the search indexes now, so the first search does not wait for them."""
+    try:
+        search.warm()
+    except Exception:  # the first search tries again
+        log.warning("could not warm the search indexes", exc_info=True)
 
 
 def _is_api(request: Request) -> bool:
@@ -114,6 +124,7 @@ def create_app(
         owned = store is None
         opened = store or open_store(settings.resolved_database_url)
         app.state.services = build_services(settings, opened, mailer=mailer, fetch=fetch)
+        threading.Thread(target=_warm, args=(app.state.services.search,), daemon=True).start()
         indexer = None
         if settings.embed_in_background:
             indexer = BackgroundIndexer(opened.db, max_tokens=settings.embed_max_tokens).start()
