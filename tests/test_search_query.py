@@ -8,7 +8,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dailypapers.search.fusion import convex, rrf
-from dailypapers.search.lexical import MAX_TERMS, PostgresLexical, fts5_expression, terms_of
+from dailypapers.search.lexical import (
+    MAX_TERMS,
+    PostgresLexical,
+    fts5_expression,
+    rarest_within,
+    terms_of,
+)
 from dailypapers.search.query import parse_query
 
 
@@ -64,3 +70,10 @@ def test_rrf_and_convex() -> None:
     assert rrf([lexical, dense], k=10, weights=[0.0, 1.0])[0][0] == 3
     blended = convex(lexical, dense, alpha=0.5)
     assert blended[0][0] == 1 and {pid for pid, _ in blended} == {1, 2, 3, 4}
+
+
+def test_rarest_terms_within_a_postings_budget() -> None:
+    frequencies = [(20_000.0, "learning"), (40.0, "splatting"), (900.0, "gaussian")]
+    assert rarest_within(frequencies, 8_000) == {"splatting", "gaussian", "learning"}  # 3 min
+    assert rarest_within(frequencies, 8_000, minimum=1) == {"splatting", "gaussian"}
+    assert rarest_within([(20_000.0, "learning")], 8_000, minimum=1) == {"learning"}

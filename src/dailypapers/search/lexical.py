@@ -68,13 +68,15 @@ def phrase_terms(phrase: str) -> list[str]:
     return [w[:64] for w in _WORD.findall(phrase.lower())][:16]
 
 
-def rarest_within(frequencies: Sequence[tuple[float, str]], budget: float) -> set[str]:
-    """The rarest terms whose document frequencies add up to ``budget`` (at least three):
-    the common ones left out weigh little in BM25 but are what makes OR queries slow."""
+def rarest_within(
+    frequencies: Sequence[tuple[float, str]], budget: float, minimum: int = 3
+) -> set[str]:
+    """The rarest terms whose document frequencies add up to ``budget`` (at least
+    ``minimum``): the common ones left out weigh little in BM25 but make OR queries slow."""
     kept: set[str] = set()
     postings = 0.0
     for df, term in sorted(frequencies):
-        if postings + df > budget and len(kept) >= 3:
+        if postings + df > budget and len(kept) >= minimum:
             break
         kept.add(term)
         postings += df
@@ -192,20 +194,26 @@ class PostgresLexical:
             self._rare = min(self._common.values()) / 2
         self._loaded = monotonic()
 
-    def _keeper(self, conn: Connection) -> Callable[[list[str]], set[str]]:
+    def _estimates(self, conn: Connection, terms: list[str]) -> list[tuple[float, str]] | None:
+        """(estimated document count, term) per term; None without statistics."""
+        self._statistics(conn)
+        if not self._common:
+            return None
+        missing = [t for t in terms if t not in self._stems]
+        if missing:
+            for term, vector in conn.exec_driver_sql(
+                "SELECT t, to_tsvector('english', t)::text FROM unnest(%(a)s::text[]) t",
+                {"a": missing},
+            ):
+                self._stems[term] = vector.split("'")[1] if "'" in vector else ""
+        return [(self._common.get(self._stems[t], self._rare), t) for t in terms]
+
+    def _keeper(self, conn: Connection, minimum: int = 3) -> Callable[[list[str]], set[str]]:
         def keep(terms: list[str]) -> set[str]:
-            self._statistics(conn)
-            if not self._common:
+            estimated = self._estimates(conn, terms)
+            if estimated is None:
                 return set(terms)
-            missing = [t for t in terms if t not in self._stems]
-            if missing:
-                for term, vector in conn.exec_driver_sql(
-                    "SELECT t, to_tsvector('english', t)::text FROM unnest(%(a)s::text[]) t",
-                    {"a": missing},
-                ):
-                    self._stems[term] = vector.split("'")[1] if "'" in vector else ""
-            estimated = [(self._common.get(self._stems[t], self._rare), t) for t in terms]
-            return rarest_within(estimated, self.POSTINGS_BUDGET)
+            return rarest_within(estimated, self.POSTINGS_BUDGET, minimum)
 
         return keep
 
@@ -227,14 +235,20 @@ class PostgresLexical:
             expression = self.tsquery(query, self._keeper(conn))
             if expression is None:
                 return []
+            filters = self.filters(query)
             terms = list(dict.fromkeys(expression.split(" | ")))
-            short = 1 < len(terms) <= 4 and not any(" " in t for t in terms)
-            attempts = [" & ".join(terms)] if short else []
-            for attempt in [*attempts, expression]:
-                ranked = self._run(conn, attempt, limit, self.filters(query))
-                if len(ranked) >= min(limit, AND_ENOUGH) or attempt == expression:
-                    return ranked
-        return []
+            if not (1 < len(terms) <= 4 and not any(" " in t for t in terms)):
+                return self._run(conn, expression, limit, filters)
+            # A short query: papers with every term first; when there are too few, then
+            # papers with its rare terms only (a common term would make ts_rank score
+            # tens of thousands of rows, for very little weight).
+            every = self._run(conn, " & ".join(terms), limit, filters)
+            if len(every) >= min(limit, AND_ENOUGH):
+                return every
+            rare = self.tsquery(query, self._keeper(conn, minimum=1)) or expression
+            seen = {pid for pid, _ in every}
+            more = [p for p in self._run(conn, rare, limit, filters) if p[0] not in seen]
+            return (every + more)[:limit]
 
     @staticmethod
     def _run(

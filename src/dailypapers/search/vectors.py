@@ -127,6 +127,17 @@ class PgVectorIndex:
     def search(
         self, vector: Vectors, *, limit: int, filters: Sequence[ColumnElement[bool]] = ()
     ) -> Ranked:
+        if filters:  # the plain neighbourhood first: a filtered HNSW scan is far slower
+            probe = max(limit * 3, FIRST_PROBE)
+            found = self._nearest(vector, probe, ())
+            ranked = only_passing(self.repo.db, found, filters)
+            if len(ranked) >= min(limit, ENOUGH_AFTER_FILTER) or len(found) < probe:
+                return ranked[:limit]
+        return self._nearest(vector, limit, filters)
+
+    def _nearest(
+        self, vector: Vectors, limit: int, filters: Sequence[ColumnElement[bool]]
+    ) -> Ranked:
         from pgvector.sqlalchemy import Vector
 
         probe = bindparam("probe", vector.astype(np.float32).tolist(), type_=Vector(DIMENSIONS))
@@ -142,7 +153,18 @@ class PgVectorIndex:
         with self.repo.db.reader.begin() as conn:
             conn.execute(text("SET LOCAL hnsw.ef_search = 100"))
             conn.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
-            return [(int(pid), 1.0 - float(d)) for pid, d in conn.execute(stmt)]
+            found = [(int(pid), 1.0 - float(d)) for pid, d in conn.execute(stmt)]
+        return sorted(found, key=lambda item: -item[1])  # relaxed order: nearly sorted
+
+
+def only_passing(db: Database, ranked: Ranked, filters: Sequence[ColumnElement[bool]]) -> Ranked:
+    """The papers of ``ranked`` that pass the SQL filters, in the same order."""
+    if not ranked:
+        return []
+    with db.reader.connect() as conn:
+        ids = [pid for pid, _ in ranked]
+        passing = set(conn.scalars(select(Paper.id).where(Paper.id.in_(ids), *filters)))
+    return [(pid, score) for pid, score in ranked if pid in passing]
 
 
 class UsearchIndex:
@@ -257,14 +279,10 @@ class UsearchIndex:
         size = len(self._index)
         for probe in (max(limit * 3, FIRST_PROBE), max(limit * 10, FILTER_PROBE)):
             found = self._index.search(vector, min(size, probe))
-            neighbours = {
-                int(k): 1.0 - float(d) for k, d in zip(found.keys, found.distances, strict=True)
-            }
-            with self.repo.db.reader.connect() as conn:
-                passing = set(
-                    conn.scalars(select(Paper.id).where(Paper.id.in_(list(neighbours)), *filters))
-                )
-            ranked = sorted(((pid, neighbours[pid]) for pid in passing), key=lambda x: -x[1])
+            neighbours = [
+                (int(k), 1.0 - float(d)) for k, d in zip(found.keys, found.distances, strict=True)
+            ]
+            ranked = only_passing(self.repo.db, neighbours, filters)
             if len(ranked) >= min(limit, ENOUGH_AFTER_FILTER) or len(neighbours) == size:
                 return ranked[:limit]
         return self._exact(vector, limit, filters)  # a rare filter: score all that pass
