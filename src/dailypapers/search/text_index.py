@@ -152,7 +152,8 @@ class TextIndex:
         return self._index.searcher()
 
     def sync(self, *, force: bool = False) -> None:
-        """Apply the change log if it moved (at most once a second unless forced)."""
+        """Apply the change log if it moved (checked at most once per ``sync_interval``:
+        by default on every search)."""
         with self._lock:
             if not force and time.monotonic() - self._checked < self.sync_interval:
                 return
@@ -191,24 +192,25 @@ class TextIndex:
             raise
         try:
             with self.db.reader.connect() as conn:  # one snapshot: log and papers agree
-                log = self._log(conn)
-                applied = self._state().get("applied", -1)
-                pruned = log.oldest is None or log.oldest > applied + 1
-                if rebuild or applied < 0 or applied > log.head or (applied < log.head and pruned):
+                changes = self._log(conn)
+                head, applied = changes.head, self._state().get("applied", -1)
+                pruned = changes.oldest is None or changes.oldest > applied + 1
+                if rebuild or applied < 0 or applied > head or (applied < head and pruned):
                     self._rebuild(conn, writer, progress)
-                elif applied < log.head:
-                    self._catch_up(conn, writer, applied, log.head)
+                elif applied < head:
+                    self._catch_up(conn, writer, applied, head)
                 writer.commit()
-                self._write_state(log.head)
+                self._write_state(head)
                 self._index.reload()
                 if self._index.searcher().num_docs != self._count(conn):
-                    self._rebuild(conn, writer, progress)  # should not happen: say so by fixing
+                    log.warning("keyword index: count differs from the papers; rebuilding")
+                    self._rebuild(conn, writer, progress)
                     writer.commit()
             writer.wait_merging_threads()
         finally:
             del writer
         if self.directory is not None:  # an in-memory index is private: leave the log be
-            self._prune(log.head)
+            self._prune(head)
         return True
 
     def rebuild(self, progress: Progress | None = None) -> int:
