@@ -46,29 +46,23 @@ def index(
         start = time.perf_counter()
         columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns, console=console, disable=quiet) as progress:
-            keywords = _refresh_keywords(search, rebuild, progress)
+            keywords = _rebuild_keywords(search, progress) if rebuild else ""
             task = progress.add_task("embedding", total=total)
             done = embed_pending(
                 store.db, search.embedder, progress=lambda n, _: progress.update(task, completed=n)
             )
         elapsed = time.perf_counter() - start
-        sync = getattr(search.vectors, "sync", None)
-        if sync:
-            sync(force=True)
+        search.warm()  # the saved keyword and ANN indexes catch up with the database
     rate = f" ({done / elapsed:.0f} papers/s)" if done else ""
     console.print(f"embedded {done:,} papers in {elapsed:.1f} s{rate}{keywords}")
 
 
-def _refresh_keywords(search: SearchService, rebuild: bool, progress: Progress) -> str:
+def _rebuild_keywords(search: SearchService, progress: Progress) -> str:
     """The embedded engine's keyword index (PostgreSQL's lives in the database)."""
     if not isinstance(search.lexical, TantivyLexical):
         return ""
-    index = search.lexical.index
-    if not rebuild:
-        index.sync(force=True)
-        return ""
     task = progress.add_task("keyword index", total=None)
-    count = index.rebuild(lambda n, t: progress.update(task, completed=n, total=t))
+    count = search.lexical.index.rebuild(lambda n, t: progress.update(task, completed=n, total=t))
     return f"; keyword index rebuilt with {count:,} papers"
 
 

@@ -158,7 +158,7 @@ class TextIndex:
             if not force and time.monotonic() - self._checked < self.sync_interval:
                 return
             with self.db.reader.connect() as conn:
-                head = self._log(conn).head
+                head = self._head(conn)
             if self._seen < head or self._seen < 0:
                 first = "applied" not in self._state()
                 deadline = time.monotonic() + (FIRST_BUILD_WAIT_SECONDS if first else 0)
@@ -174,12 +174,17 @@ class TextIndex:
             self._checked = time.monotonic()
 
     @staticmethod
-    def _log(conn: Connection) -> _Log:
+    def _head(conn: Connection) -> int:
+        """The newest log number (kept by SQLite even after the log is pruned)."""
         head = conn.exec_driver_sql(
             "SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'"
         ).scalar()
+        return int(head or 0)
+
+    @classmethod
+    def _log(cls, conn: Connection) -> _Log:
         oldest = conn.exec_driver_sql("SELECT min(seq) FROM search_changes").scalar()
-        return _Log(int(head or 0), None if oldest is None else int(oldest))
+        return _Log(cls._head(conn), None if oldest is None else int(oldest))
 
     # -- writing ----------------------------------------------------------------------------
     def _apply(self, *, rebuild: bool = False, progress: Progress | None = None) -> bool:
