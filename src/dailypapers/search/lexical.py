@@ -121,12 +121,15 @@ def fts5_expression(query: ParsedQuery) -> str | None:
     return " OR ".join(parts) or None
 
 
+def few_single_terms(terms: Sequence[str]) -> bool:
+    """2 to 4 terms and no phrase: short enough to try "every term" before "any term"."""
+    return 1 < len(terms) <= 4 and not any(" " in t for t in terms)
+
+
 def fts5_all_terms(expression: str) -> str | None:
     """The AND form of a short OR expression of single terms (None when it has none)."""
     terms = list(dict.fromkeys(expression.split(" OR ")))
-    if len(terms) > 4 or any(" " in t for t in terms):
-        return None
-    return " AND ".join(terms) if len(terms) > 1 else None
+    return " AND ".join(terms) if few_single_terms(terms) else None
 
 
 def sqlite_filters(query: ParsedQuery) -> list[ColumnElement[bool]]:
@@ -237,7 +240,7 @@ class PostgresLexical:
                 return []
             filters = self.filters(query)
             terms = list(dict.fromkeys(expression.split(" | ")))
-            if not (1 < len(terms) <= 4 and not any(" " in t for t in terms)):
+            if not few_single_terms(terms):
                 return self._run(conn, expression, limit, filters)
             # A short query: papers with every term first; when there are too few, then
             # papers with its rare terms only (a common term would make ts_rank score
