@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import signal
 import socket
 import subprocess
 import threading
@@ -144,3 +145,22 @@ def wait_ready(
             pass
         time.sleep(0.2)
     raise AssertionError(f"{url} never became ready")
+
+
+def terminate_while_sending(
+    proc: subprocess.Popen[str], smtp: SmtpSink, *, after: int = 5
+) -> tuple[str, str, float]:
+    """Let ``proc`` send ``after`` mails (30 s at most), then SIGTERM it. Returns its stdout,
+    stderr and the seconds from the signal to its exit; communicate()'s 15 s guard fails a
+    process that hangs, and the time itself is for the test to report, not assert."""
+    try:
+        deadline = time.monotonic() + 30
+        while len(smtp.messages) < after and time.monotonic() < deadline:
+            time.sleep(0.05)
+        start = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return out or "", err or "", time.monotonic() - start

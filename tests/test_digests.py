@@ -19,7 +19,7 @@ from dailypapers.search.embed import OnnxEmbedder
 from dailypapers.store import PaperStore
 from digest_corpus import WEEK_DAY, add_subscribers, load_corpus
 from helpers import csrf_from, make_user, run_cli
-from servers import LiveServer, SmtpSink, link_in
+from servers import LiveServer, SmtpSink, link_in, terminate_while_sending
 
 SEND_THE_WEEK = ["digest", "send", "--period", "weekly", "--date", WEEK_DAY.isoformat()]
 
@@ -441,10 +441,8 @@ def test_dry_run_and_bad_arguments(
 def test_sigterm_ends_a_send_after_the_current_mail(
     store: PaperStore, embedder: OnnxEmbedder, smtp: SmtpSink, site_env: dict[str, str]
 ) -> None:
-    import signal
     import subprocess
     import sys
-    import time
 
     load_corpus(store, embedder)
     emails = add_subscribers(store, 100)
@@ -453,18 +451,9 @@ def test_sigterm_ends_a_send_after_the_current_mail(
     )
     command = [sys.executable, "-m", "dailypapers", *SEND_THE_WEEK]
     sender = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 30
-        while len(smtp.messages) < 5 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        stopped_at = time.monotonic()
-        sender.send_signal(signal.SIGTERM)
-        out, _ = sender.communicate(timeout=15)
-    finally:
-        if sender.poll() is None:
-            sender.kill()
+    out, _, seconds = terminate_while_sending(sender, smtp)
     assert sender.returncode == 0  # on its own, well inside communicate()'s guard
-    print(f"digest send exited {time.monotonic() - stopped_at:.2f} s after SIGTERM")
+    print(f"digest send exited {seconds:.2f} s after SIGTERM")
     assert 5 <= len(smtp.messages) < 100 and "pending" in out
     with store.session() as s:
         held = s.scalars(select(DigestOutbox).where(DigestOutbox.claimed_until.is_not(None)))

@@ -3,7 +3,6 @@ killed worker taken over, SIGTERM handled — against real processes, on both en
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 import threading
@@ -22,7 +21,7 @@ from dailypapers.worker.runs import JobRunRepo
 from dailypapers.worker.scheduler import Worker
 from digest_corpus import add_subscribers, load_corpus
 from helpers import run_cli
-from servers import SmtpSink
+from servers import SmtpSink, terminate_while_sending
 
 MONDAY_AFTER = "2026-03-09T08:00"  # the week 2026-W10 is complete; its digest is due
 
@@ -151,20 +150,10 @@ def test_sigterm_finishes_the_current_mail_and_exits_quickly(
         stderr=subprocess.PIPE,
         text=True,
     )
-    try:
-        deadline = time.monotonic() + 30
-        while len(smtp.messages) < 5 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert smtp.messages, "the worker should be sending"
-        start = time.monotonic()
-        worker.send_signal(signal.SIGTERM)
-        _, err = worker.communicate(timeout=15)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
+    _, err, seconds = terminate_while_sending(worker, smtp)
+    assert smtp.messages, "the worker should be sending"
     assert worker.returncode == 0, err
-    # communicate()'s 15 s guard fails the test if it hangs; the time itself is reported.
-    print(f"worker exited {time.monotonic() - start:.2f} s after SIGTERM")
+    print(f"worker exited {seconds:.2f} s after SIGTERM")
     assert "worker stopped" in err
     with store.session() as s:
         run = s.scalars(select(JobRun)).one()
