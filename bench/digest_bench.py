@@ -33,8 +33,8 @@ from dailypapers.digest.factory import choose_period, send_digests
 from dailypapers.ingest.importer import import_file
 from dailypapers.models import Subscription, utcnow
 from dailypapers.search.embed import OnnxEmbedder, paper_text
+from dailypapers.search.embeddings import EmbeddingRepo
 from dailypapers.search.indexer import text_hash
-from dailypapers.search.vectors import EmbeddingRepo
 from dailypapers.settings import Settings
 from dailypapers.store import PaperStore, open_store
 

@@ -149,7 +149,7 @@ def prepare(engine: str, workdir: Path) -> tuple[str, object | None]:
 
 def copy_embeddings(source: object, target: object) -> None:
     from dailypapers.models import Paper, PaperEmbedding
-    from dailypapers.search.vectors import EmbeddingRepo
+    from dailypapers.search.embeddings import EmbeddingRepo
 
     with target.db.reader.connect() as conn:  # type: ignore[attr-defined]
         have = conn.scalar(select(func.count()).select_from(PaperEmbedding))

@@ -163,9 +163,10 @@ def recall_and_latency(index: object, data: np.ndarray, probes: np.ndarray) -> s
 def ann(size: int, dims: int = 384, n_queries: int = 300) -> None:
     from usearch.index import Index  # after onnxruntime (see dailypapers/search/__init__.py)
 
-    rng = np.random.default_rng(1)
-    data = synthetic(size, dims, rng)
-    probes = synthetic(n_queries, dims, np.random.default_rng(2))
+    # Probes from the same distribution as the data, held out of the index (probes drawn
+    # with another mixing matrix would be far from everything, and recall meaningless).
+    everything = synthetic(size + n_queries, dims, np.random.default_rng(1))
+    data, probes = everything[:size], everything[size:]
     index = Index(
         ndim=dims,
         metric="cos",

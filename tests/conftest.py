@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pytest_httpserver import HTTPServer
 
+from dailypapers.search.embed import OnnxEmbedder
 from dailypapers.settings import Settings
 from dailypapers.store import PaperStore, open_store
 from dailypapers.web.app import create_app
@@ -123,3 +124,9 @@ def live(store: PaperStore, site_settings: Settings) -> Iterator[LiveServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def embedder() -> OnnxEmbedder:
+    """The bundled model, loaded once."""
+    return OnnxEmbedder()

@@ -324,7 +324,7 @@ def test_personal_sections_follow_authors_categories_topics_and_upvotes(
     from dailypapers.digest.content import load_period
     from dailypapers.digest.interests import Interests
     from dailypapers.digest.matching import PersonalMatcher, Reader
-    from dailypapers.search.vectors import EmbeddingRepo
+    from dailypapers.search.embeddings import EmbeddingRepo
 
     load_corpus(store, embedder)
     period = period_containing("weekly", WEEK_DAY, zone("UTC"))

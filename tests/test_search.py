@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from dailypapers.records import PaperRecord
 from dailypapers.search.embed import OnnxEmbedder
+from dailypapers.search.embeddings import EmbeddingRepo
 from dailypapers.search.factory import build_search
 from dailypapers.search.indexer import embed_pending, pending_count
 from dailypapers.search.service import SearchService
@@ -72,11 +73,6 @@ PAPERS = [
         25,
     ),
 ]
-
-
-@pytest.fixture(scope="session")
-def embedder() -> OnnxEmbedder:
-    return OnnxEmbedder()
 
 
 @pytest.fixture
@@ -270,9 +266,11 @@ def test_cli_index_and_search(env: dict[str, str], store: PaperStore) -> None:
         ]
     )
     indexed = run_cli("index", "-q", env=env)
-    assert indexed.returncode == 0 and "embedded 6 papers" in indexed.stderr
-    again = run_cli("index", "-q", env=env)
-    assert "embedded 0 papers" in again.stderr
+    said = " ".join(indexed.stderr.split())
+    assert indexed.returncode == 0 and "embedded 6 papers" in said
+    assert "measured 6 neighbourhoods" in said
+    again = " ".join(run_cli("index", "-q", env=env).stderr.split())
+    assert "embedded 0 papers" in again and "measured 0 neighbourhoods" in again
     rebuilt = run_cli("index", "--rebuild", "-q", env=env)
     said = " ".join(rebuilt.stderr.split())
     assert rebuilt.returncode == 0 and "embedded 6 papers" in said
@@ -316,8 +314,12 @@ def test_serve_embeds_new_papers_in_the_background(
 
     site_settings.embed_in_background = True
     store.upsert_papers([PaperRecord(arxiv_id="2601.00009", title="Background paper")])
+    repo = EmbeddingRepo(store.db, embedder.name)
+    paper = store.get_paper("2601.00009")
+    assert paper is not None
     with TestClient(create_app(site_settings, store)):
         deadline = time.monotonic() + 30
-        while pending_count(store.db, embedder.name) and time.monotonic() < deadline:
+        while not repo.neighbour_similarity([paper.id]) and time.monotonic() < deadline:
             time.sleep(0.1)
     assert pending_count(store.db, embedder.name) == 0
+    assert repo.neighbour_similarity([paper.id]) == {paper.id: 0.0}  # measured: no neighbours

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -244,6 +245,10 @@ class PaperEmbedding(Base):
     text_hash: Mapped[str] = mapped_column(String(32))
     vector: Mapped[Any] = mapped_column(EmbeddingVector(384))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    # Mean similarity to the nearest neighbours, and how many vectors there were then
+    # (search/neighbourhood.py); NULL until measured.
+    neighbour_similarity: Mapped[float | None] = mapped_column(Float)
+    neighbour_corpus: Mapped[int | None] = mapped_column(Integer)
 
 
 class Subscription(Base):

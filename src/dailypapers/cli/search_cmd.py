@@ -22,6 +22,7 @@ from dailypapers.cli.common import (
 from dailypapers.search.evaluate import MODES, evaluate, load_benchmark
 from dailypapers.search.factory import build_search
 from dailypapers.search.indexer import drop_embeddings, embed_pending, pending_count
+from dailypapers.search.neighbourhood import measure_neighbourhoods
 from dailypapers.search.service import SearchService
 from dailypapers.search.tantivy_lexical import TantivyLexical
 from dailypapers.store import open_store
@@ -51,10 +52,19 @@ def index(
             done = embed_pending(
                 store.db, search.embedder, progress=lambda n, _: progress.update(task, completed=n)
             )
-        elapsed = time.perf_counter() - start
+            elapsed = time.perf_counter() - start
+            task = progress.add_task("neighbourhoods", total=None)
+            measured = measure_neighbourhoods(
+                search.embeddings,
+                search.vectors,
+                progress=lambda n, t: progress.update(task, completed=n, total=t),
+            )
         search.warm()  # the saved keyword and ANN indexes catch up with the database
     rate = f" ({done / elapsed:.0f} papers/s)" if done else ""
-    console.print(f"embedded {done:,} papers in {elapsed:.1f} s{rate}{keywords}")
+    console.print(
+        f"embedded {done:,} papers in {elapsed:.1f} s{rate}{keywords};"
+        f" measured {measured:,} neighbourhoods"
+    )
 
 
 def _rebuild_keywords(search: SearchService, progress: Progress) -> str:

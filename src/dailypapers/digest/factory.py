@@ -15,7 +15,7 @@ from dailypapers.mail import Mailer, mailer_from_url
 from dailypapers.mail.dkim import signer_from_settings
 from dailypapers.models import utcnow
 from dailypapers.search.embed import Embedder, OnnxEmbedder
-from dailypapers.search.vectors import EmbeddingRepo
+from dailypapers.search.embeddings import EmbeddingRepo
 from dailypapers.settings import Settings
 from dailypapers.store import PaperStore
 

@@ -19,11 +19,11 @@ import numpy as np
 from dailypapers.digest.content import DigestPaper, PeriodPapers, digest_paper
 from dailypapers.digest.interests import Interests
 from dailypapers.search.embed import Embedder
+from dailypapers.search.embeddings import EmbeddingRepo
 from dailypapers.search.fusion import Ranked, rrf
 from dailypapers.search.lexical import fts5_all_terms, fts5_expression, phrase_terms
 from dailypapers.search.query import ParsedQuery, parse_query
 from dailypapers.search.service import FusionSettings
-from dailypapers.search.vectors import EmbeddingRepo
 
 DENSE_MIN = 0.35  # cosine a topic needs without a keyword match (MiniLM: unrelated ≈ 0–0.2)
 LEXICAL_COS_MIN = 0.15  # a keyword match must still be roughly on topic

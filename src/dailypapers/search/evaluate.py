@@ -16,6 +16,7 @@ from pathlib import Path
 
 from dailypapers.records import PaperRecord
 from dailypapers.search.indexer import embed_pending
+from dailypapers.search.neighbourhood import measure_neighbourhoods
 from dailypapers.search.query import parse_query
 from dailypapers.search.service import Mode, SearchService
 from dailypapers.store import PaperStore
@@ -92,6 +93,7 @@ def evaluate(
     """Import, embed, then score every mode (nDCG@10, nDCG@20, Recall@100)."""
     to_doc = load_corpus(store, bench)
     embed_pending(store.db, search.embedder)
+    measure_neighbourhoods(search.embeddings, search.vectors)
     table: dict[str, dict[str, float]] = {}
     for mode in MODES:
         table[mode] = score(store, search, bench, to_doc, mode)

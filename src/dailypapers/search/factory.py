@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from dailypapers.search.embed import Embedder, OnnxEmbedder
+from dailypapers.search.embeddings import EmbeddingRepo
 from dailypapers.search.lexical import LexicalIndex, PostgresLexical
 from dailypapers.search.service import FusionSettings, SearchService
 from dailypapers.search.tantivy_lexical import TantivyLexical
 from dailypapers.search.text_index import TextIndex
-from dailypapers.search.vectors import EmbeddingRepo, PgVectorIndex, UsearchIndex, VectorIndex
+from dailypapers.search.vectors import PgVectorIndex, UsearchIndex, VectorIndex
 from dailypapers.store import PaperStore
 
 
@@ -23,13 +24,17 @@ def build_search(
     fusion: FusionSettings | None = None,
 ) -> SearchService:
     embedder = embedder or OnnxEmbedder(max_tokens=max_tokens, threads=threads)
-    repo = EmbeddingRepo(store.db, embedder.name)
-    vectors: VectorIndex
+    vectors = vector_index(EmbeddingRepo(store.db, embedder.name), data_dir=data_dir)
     lexical: LexicalIndex
     if store.db.dialect == "postgresql":
-        vectors = PgVectorIndex(repo)
         lexical = PostgresLexical(store.db)
     else:
-        vectors = UsearchIndex(repo, data_dir / "vectors" if data_dir else None)
         lexical = TantivyLexical(TextIndex(store.db, data_dir / "keywords" if data_dir else None))
     return SearchService(store, lexical, vectors, embedder, fusion)
+
+
+def vector_index(repo: EmbeddingRepo, *, data_dir: Path | None) -> VectorIndex:
+    """pgvector on PostgreSQL; on SQLite, the usearch mirror saved under the data dir."""
+    if repo.db.dialect == "postgresql":
+        return PgVectorIndex(repo)
+    return UsearchIndex(repo, data_dir / "vectors" if data_dir else None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 Ranked = list[tuple[int, float]]
 
@@ -34,3 +34,15 @@ def convex(lexical: Ranked, dense: Ranked, *, alpha: float = 0.5) -> Ranked:
     ids = set(lex) | set(den)
     scores = {pid: alpha * den.get(pid, 0.0) + (1 - alpha) * lex.get(pid, 0.0) for pid in ids}
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def decrowd(ranked: Ranked, crowding: Mapping[int, float], *, weight: float) -> Ranked:
+    """Semantic scores minus ``weight`` × each paper's mean similarity to its neighbours
+    (hubness reduction, see neighbourhood.py), best first. Papers not measured yet count
+    as the mean of those that are, so they neither gain nor lose."""
+    known = [crowding[pid] for pid, _ in ranked if pid in crowding]
+    if not known or not weight:
+        return ranked
+    usual = sum(known) / len(known)
+    rescored = [(pid, score - weight * crowding.get(pid, usual)) for pid, score in ranked]
+    return sorted(rescored, key=lambda item: (-item[1], item[0]))

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from dailypapers.db import Database
 from dailypapers.models import Paper, PaperEmbedding
 from dailypapers.search.embed import Embedder, paper_text
-from dailypapers.search.vectors import EmbeddingRepo
+from dailypapers.search.embeddings import EmbeddingRepo
 
 Progress = Callable[[int, int], None]  # (embedded so far, pending at the start)
 

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from time import monotonic
 from typing import Any, Literal
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, select
 
 from dailypapers.metrics import SEARCH_LATENCY
 from dailypapers.models import Paper
-from dailypapers.search.embed import Embedder, paper_text
-from dailypapers.search.fusion import Ranked, rrf
+from dailypapers.search.embed import Embedder, Vectors, paper_text
+from dailypapers.search.embeddings import EmbeddingRepo
+from dailypapers.search.fusion import Ranked, decrowd, rrf
 from dailypapers.search.lexical import LexicalIndex
 from dailypapers.search.query import ParsedQuery, parse_query
 from dailypapers.search.snippets import Segments, snippet
-from dailypapers.search.vectors import EmbeddingRepo, VectorIndex
+from dailypapers.search.vectors import VectorIndex
 from dailypapers.store import PaperStore
 
 Mode = Literal["hybrid", "lexical", "dense"]
@@ -32,6 +34,8 @@ class FusionSettings:
     lexical_weight: float = 1.0
     dense_weight: float = 1.0
     candidates: int = 100
+    crowding_weight: float = 0.75  # share of the neighbour similarity taken off (CSLS: 1/2)
+    crowding_probe: int = 2  # semantic neighbours re-scored, as a multiple of candidates
 
 
 @dataclass
@@ -96,13 +100,21 @@ class SearchService:
             weights.append(self.fusion.lexical_weight)
         if mode in ("hybrid", "dense"):
             vector = self.embedder.embed([query.text])[0]
-            lists.append(
-                self.vectors.search(vector, limit=depth, filters=self.lexical.filters(query))
-            )
+            lists.append(self._semantic(vector, depth, self.lexical.filters(query)))
             weights.append(self.fusion.dense_weight)
         fused = lists[0] if len(lists) == 1 else rrf(lists, k=self.fusion.k, weights=weights)
         fused = [(pid, s) for pid, s in fused if pid != exclude]
         return self._title_first(query, fused)[:limit]
+
+    def _semantic(
+        self, vector: Vectors, depth: int, filters: Sequence[ColumnElement[bool]] = ()
+    ) -> Ranked:
+        """Nearest papers, re-scored by how crowded their neighbourhoods are (from a wider
+        neighbourhood: a paper just outside the nearest ``depth`` may rise into them)."""
+        probe = depth * self.fusion.crowding_probe
+        ranked = self.vectors.search(vector, limit=probe, filters=filters)
+        crowding = self.embeddings.neighbour_similarity([pid for pid, _ in ranked])
+        return decrowd(ranked, crowding, weight=self.fusion.crowding_weight)[:depth]
 
     def _title_first(self, query: ParsedQuery, ranked: Ranked) -> Ranked:
         """A query that is exactly a paper's title puts that paper first."""
@@ -144,7 +156,7 @@ class SearchService:
             vector = self.embeddings.vector_of(paper.id)
             if vector is None:
                 vector = self.embedder.embed([text])[0]
-            lists.append(self.vectors.search(vector, limit=depth))
+            lists.append(self._semantic(vector, depth))
             weights.append(self.fusion.dense_weight)
         fused = lists[0] if len(lists) == 1 else rrf(lists, k=self.fusion.k, weights=weights)
         return [(pid, s) for pid, s in fused if pid != paper.id][:limit]

@@ -10,6 +10,7 @@ is rebuilt from the table whenever the counts disagree, so it never silently dri
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Sequence
@@ -18,14 +19,21 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-from sqlalchemy import ColumnElement, Float, and_, bindparam, delete, func, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    and_,
+    bindparam,
+    select,
+    text,
+)
 from usearch.index import Index
 
 from dailypapers.db import Database
-from dailypapers.models import Paper, PaperEmbedding, utcnow
+from dailypapers.models import Paper, PaperEmbedding
 from dailypapers.search.embed import DIMENSIONS, Vectors
+from dailypapers.search.embeddings import EmbeddingRepo
 from dailypapers.search.fusion import Ranked
-from dailypapers.store.sql import insert_ignoring
 
 SYNC_INTERVAL_SECONDS = 1.0
 FIRST_PROBE = 300  # neighbours checked against the filters first
@@ -39,80 +47,11 @@ class VectorIndex(Protocol):
     ) -> Ranked:
         """Most similar papers first, as (paper_id, cosine similarity)."""
 
+    def nearest_many(self, vectors: Vectors, limit: int) -> list[Ranked]:
+        """For each row of ``vectors``, its nearest papers (no filters)."""
+
     def warm(self) -> None:
         """Load or build what the first search would otherwise wait for."""
-
-
-class EmbeddingRepo:
-    """Reads and writes paper_embeddings for one model."""
-
-    def __init__(self, db: Database, model: str) -> None:
-        self.db = db
-        self.model = model
-
-    def save(self, rows: Sequence[tuple[int, str, Vectors]]) -> None:
-        """(paper_id, text_hash, vector) rows, replacing older ones."""
-        if not rows:
-            return
-        now = utcnow()
-        ids = [pid for pid, _, _ in rows]
-        with self.db.writer.begin() as conn:
-            conn.execute(delete(PaperEmbedding).where(PaperEmbedding.paper_id.in_(ids)))
-            conn.execute(
-                insert_ignoring(self.db.dialect, PaperEmbedding.__table__, ["paper_id"]),
-                [
-                    {
-                        "paper_id": pid,
-                        "model": self.model,
-                        "text_hash": h,
-                        "vector": vec,
-                        "updated_at": now,
-                    }
-                    for pid, h, vec in rows
-                ],
-            )
-
-    def vector_of(self, paper_id: int) -> Vectors | None:
-        with self.db.reader.connect() as conn:
-            value = conn.scalar(
-                select(PaperEmbedding.vector).where(
-                    PaperEmbedding.paper_id == paper_id, PaperEmbedding.model == self.model
-                )
-            )
-        return None if value is None else np.asarray(value, dtype=np.float32)
-
-    def vectors_of(self, paper_ids: Sequence[int], chunk: int = 5000) -> dict[int, Vectors]:
-        """The stored vectors of these papers (those without one are left out)."""
-        found: dict[int, Vectors] = {}
-        with self.db.reader.connect() as conn:
-            for start in range(0, len(paper_ids), chunk):
-                stmt = select(PaperEmbedding.paper_id, PaperEmbedding.vector).where(
-                    PaperEmbedding.paper_id.in_(paper_ids[start : start + chunk]),
-                    PaperEmbedding.model == self.model,
-                )
-                for pid, vector in conn.execute(stmt):
-                    found[int(pid)] = np.asarray(vector, dtype=np.float32)
-        return found
-
-    def state(self) -> tuple[int, datetime | None]:
-        with self.db.reader.connect() as conn:
-            count, latest = conn.execute(
-                select(func.count(), func.max(PaperEmbedding.updated_at)).where(
-                    PaperEmbedding.model == self.model
-                )
-            ).one()
-        return int(count), latest
-
-    def rows_since(
-        self, since: datetime | None, batch: int = 5000
-    ) -> list[tuple[int, Vectors, datetime]]:
-        stmt = select(
-            PaperEmbedding.paper_id, PaperEmbedding.vector, PaperEmbedding.updated_at
-        ).where(PaperEmbedding.model == self.model)
-        if since is not None:
-            stmt = stmt.where(PaperEmbedding.updated_at >= since)
-        with self.db.reader.connect() as conn:
-            return [(int(p), np.asarray(v, dtype=np.float32), u) for p, v, u in conn.execute(stmt)]
 
 
 class PgVectorIndex:
@@ -134,6 +73,9 @@ class PgVectorIndex:
             if len(ranked) >= min(limit, ENOUGH_AFTER_FILTER) or len(found) < probe:
                 return ranked[:limit]
         return self._nearest(vector, limit, filters)
+
+    def nearest_many(self, vectors: Vectors, limit: int) -> list[Ranked]:
+        return [self._nearest(vector, limit, ()) for vector in vectors]
 
     def _nearest(
         self, vector: Vectors, limit: int, filters: Sequence[ColumnElement[bool]]
@@ -217,9 +159,13 @@ class UsearchIndex:
         if paths is None:
             return
         paths[0].parent.mkdir(parents=True, exist_ok=True)
-        self._index.save(str(paths[0]))
+        # Other processes may load these files at any moment: never show them half a file.
+        partial = [path.with_name(path.name + f".{os.getpid()}.partial") for path in paths]
+        self._index.save(str(partial[0]))
         watermark = self._watermark.isoformat() if self._watermark else None
-        paths[1].write_text(json.dumps({"watermark": watermark, "count": len(self._index)}))
+        partial[1].write_text(json.dumps({"watermark": watermark, "count": len(self._index)}))
+        for path, done in zip(partial, paths, strict=True):
+            path.replace(done)
 
     def warm(self) -> None:
         self.sync(force=True, remember=False)  # the first search still looks for changes
@@ -270,6 +216,19 @@ class UsearchIndex:
                 (int(k), 1.0 - float(d)) for k, d in zip(found.keys, found.distances, strict=True)
             ]
         return self._filtered(vector, limit, filters)
+
+    def nearest_many(self, vectors: Vectors, limit: int) -> list[Ranked]:
+        self.sync()
+        size = len(self._index)
+        if size == 0 or len(vectors) == 0:
+            return [[] for _ in vectors]
+        found = self._index.search(np.asarray(vectors, dtype=np.float32), min(limit, size))
+        keys, distances = np.atleast_2d(found.keys), np.atleast_2d(found.distances)
+        counts = getattr(found, "counts", [keys.shape[1]])  # one row answers a plain Matches
+        return [
+            [(int(k), 1.0 - float(d)) for k, d in zip(keys[i, :n], distances[i, :n], strict=True)]
+            for i, n in enumerate(counts)
+        ]
 
     def _filtered(
         self, vector: Vectors, limit: int, filters: Sequence[ColumnElement[bool]]

@@ -127,7 +127,9 @@ def create_app(
         threading.Thread(target=_warm, args=(app.state.services.search,), daemon=True).start()
         indexer = None
         if settings.embed_in_background:
-            indexer = BackgroundIndexer(opened.db, max_tokens=settings.embed_max_tokens).start()
+            indexer = BackgroundIndexer(
+                opened.db, app.state.services.search.vectors, max_tokens=settings.embed_max_tokens
+            ).start()
         yield
         if indexer is not None:
             indexer.stop()

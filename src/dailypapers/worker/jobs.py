@@ -17,7 +17,10 @@ from dailypapers.ingest.http import client_for
 from dailypapers.ingest.listing import ingest_listing
 from dailypapers.ingest.oai import HarvestSummary, harvest
 from dailypapers.search.embed import OnnxEmbedder
+from dailypapers.search.embeddings import EmbeddingRepo
+from dailypapers.search.factory import vector_index
 from dailypapers.search.indexer import embed_pending
+from dailypapers.search.neighbourhood import measure_neighbourhoods
 from dailypapers.settings import Settings
 from dailypapers.store import PaperStore
 
@@ -87,7 +90,10 @@ def _harvested(set_spec: str, summary: HarvestSummary) -> str:
 def embed_job(ctx: JobContext) -> str:
     embedder = OnnxEmbedder(max_tokens=ctx.settings.embed_max_tokens)
     count = embed_pending(ctx.store.db, embedder, progress=lambda _n, _t: ctx.checkpoint())
-    return f"embedded {count} papers"
+    repo = EmbeddingRepo(ctx.store.db, embedder.name)
+    vectors = vector_index(repo, data_dir=ctx.settings.data_dir)
+    measured = measure_neighbourhoods(repo, vectors, progress=lambda _n, _t: ctx.checkpoint())
+    return f"embedded {count} papers, measured {measured} neighbourhoods"
 
 
 def digest_job(frequency: str) -> JobFunction:

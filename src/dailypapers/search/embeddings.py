@@ -1,0 +1,139 @@
+"""The embeddings table: vectors per paper and model, and their neighbourhood figures.
+
+The table is the source of truth on both engines; the ANN indexes (vectors.py) mirror it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy import ColumnElement, and_, bindparam, delete, func, or_, select, update
+
+from dailypapers.db import Database
+from dailypapers.models import PaperEmbedding, utcnow
+from dailypapers.search.embed import Vectors
+from dailypapers.store.sql import insert_ignoring
+
+
+class EmbeddingRepo:
+    """Reads and writes paper_embeddings for one model."""
+
+    def __init__(self, db: Database, model: str) -> None:
+        self.db = db
+        self.model = model
+
+    def save(self, rows: Sequence[tuple[int, str, Vectors]]) -> None:
+        """(paper_id, text_hash, vector) rows, replacing older ones."""
+        if not rows:
+            return
+        now = utcnow()
+        ids = [pid for pid, _, _ in rows]
+        with self.db.writer.begin() as conn:
+            conn.execute(delete(PaperEmbedding).where(PaperEmbedding.paper_id.in_(ids)))
+            conn.execute(
+                insert_ignoring(self.db.dialect, PaperEmbedding.__table__, ["paper_id"]),
+                [
+                    {
+                        "paper_id": pid,
+                        "model": self.model,
+                        "text_hash": h,
+                        "vector": vec,
+                        "updated_at": now,
+                    }
+                    for pid, h, vec in rows
+                ],
+            )
+
+    def vector_of(self, paper_id: int) -> Vectors | None:
+        with self.db.reader.connect() as conn:
+            value = conn.scalar(
+                select(PaperEmbedding.vector).where(
+                    PaperEmbedding.paper_id == paper_id, PaperEmbedding.model == self.model
+                )
+            )
+        return None if value is None else np.asarray(value, dtype=np.float32)
+
+    def vectors_of(self, paper_ids: Sequence[int], chunk: int = 5000) -> dict[int, Vectors]:
+        """The stored vectors of these papers (those without one are left out)."""
+        found: dict[int, Vectors] = {}
+        with self.db.reader.connect() as conn:
+            for start in range(0, len(paper_ids), chunk):
+                stmt = select(PaperEmbedding.paper_id, PaperEmbedding.vector).where(
+                    PaperEmbedding.paper_id.in_(paper_ids[start : start + chunk]),
+                    PaperEmbedding.model == self.model,
+                )
+                for pid, vector in conn.execute(stmt):
+                    found[int(pid)] = np.asarray(vector, dtype=np.float32)
+        return found
+
+    def _unmeasured(self, corpus: int, growth: float) -> ColumnElement[bool]:
+        """Never measured, or measured among fewer than corpus / growth vectors."""
+        return and_(
+            PaperEmbedding.model == self.model,
+            or_(
+                PaperEmbedding.neighbour_similarity.is_(None),
+                PaperEmbedding.neighbour_corpus.is_(None),
+                PaperEmbedding.neighbour_corpus * growth < corpus,
+            ),
+        )
+
+    def unmeasured_count(self, corpus: int, growth: float) -> int:
+        with self.db.reader.connect() as conn:
+            stmt = select(func.count()).where(self._unmeasured(corpus, growth))
+            return int(conn.scalar(stmt) or 0)
+
+    def unmeasured(self, corpus: int, growth: float, batch: int) -> list[tuple[int, Vectors]]:
+        """Up to ``batch`` vectors whose neighbourhood needs measuring, by paper id."""
+        stmt = (
+            select(PaperEmbedding.paper_id, PaperEmbedding.vector)
+            .where(self._unmeasured(corpus, growth))
+            .order_by(PaperEmbedding.paper_id)
+            .limit(batch)
+        )
+        with self.db.reader.connect() as conn:
+            return [(int(p), np.asarray(v, dtype=np.float32)) for p, v in conn.execute(stmt)]
+
+    def save_neighbourhoods(self, rows: Sequence[tuple[int, float]], corpus: int) -> None:
+        """Measured (paper_id, neighbour similarity) pairs; updated_at stays as it is (the
+        vector did not change, so the ANN mirror has nothing to catch up)."""
+        if not rows:
+            return
+        stmt = (
+            update(PaperEmbedding)
+            .where(PaperEmbedding.paper_id == bindparam("pid"), PaperEmbedding.model == self.model)
+            .values(neighbour_similarity=bindparam("sim"), neighbour_corpus=corpus)
+        )
+        with self.db.writer.begin() as conn:
+            conn.execute(stmt, [{"pid": pid, "sim": sim} for pid, sim in rows])
+
+    def neighbour_similarity(self, paper_ids: Sequence[int]) -> dict[int, float]:
+        """The measured neighbour similarity of these papers (unmeasured ones left out)."""
+        if not paper_ids:
+            return {}
+        stmt = select(PaperEmbedding.paper_id, PaperEmbedding.neighbour_similarity).where(
+            PaperEmbedding.paper_id.in_(paper_ids), PaperEmbedding.model == self.model
+        )
+        with self.db.reader.connect() as conn:
+            return {int(pid): float(sim) for pid, sim in conn.execute(stmt) if sim is not None}
+
+    def state(self) -> tuple[int, datetime | None]:
+        with self.db.reader.connect() as conn:
+            count, latest = conn.execute(
+                select(func.count(), func.max(PaperEmbedding.updated_at)).where(
+                    PaperEmbedding.model == self.model
+                )
+            ).one()
+        return int(count), latest
+
+    def rows_since(
+        self, since: datetime | None, batch: int = 5000
+    ) -> list[tuple[int, Vectors, datetime]]:
+        stmt = select(
+            PaperEmbedding.paper_id, PaperEmbedding.vector, PaperEmbedding.updated_at
+        ).where(PaperEmbedding.model == self.model)
+        if since is not None:
+            stmt = stmt.where(PaperEmbedding.updated_at >= since)
+        with self.db.reader.connect() as conn:
+            return [(int(p), np.asarray(v, dtype=np.float32), u) for p, v, u in conn.execute(stmt)]

@@ -1,0 +1,96 @@
+"""Hubness reduction: neighbourhoods are measured once the corpus is embedded, measured
+again when it grows, and a crowded neighbourhood costs a paper rank in semantic search."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dailypapers.records import PaperRecord
+from dailypapers.search.embed import OnnxEmbedder
+from dailypapers.search.factory import build_search
+from dailypapers.search.fusion import decrowd
+from dailypapers.search.indexer import embed_pending
+from dailypapers.search.neighbourhood import (
+    NEIGHBOURS,
+    mean_neighbour_similarity,
+    measure_neighbourhoods,
+)
+from dailypapers.search.service import SearchService
+from dailypapers.store import PaperStore
+from test_search import PAPERS, ids
+
+
+def test_decrowd_lowers_crowded_papers_and_leaves_unmeasured_ones_neutral() -> None:
+    ranked = [(1, 0.80), (2, 0.75), (3, 0.70)]
+    crowding = {1: 0.60, 2: 0.40}  # 3 is not measured yet: counts as the mean, 0.50
+    rescored = decrowd(ranked, crowding, weight=0.75)
+    assert [pid for pid, _ in rescored] == [2, 1, 3]
+    assert [score for _, score in rescored] == pytest.approx([0.45, 0.35, 0.325])
+    assert decrowd(ranked, {}, weight=0.75) == ranked
+    assert decrowd(ranked, crowding, weight=0.0) == ranked
+
+
+def test_mean_neighbour_similarity_leaves_the_paper_itself_out() -> None:
+    assert mean_neighbour_similarity(7, [(7, 1.0), (8, 0.6), (9, 0.4)]) == pytest.approx(0.5)
+    assert mean_neighbour_similarity(7, [(7, 1.0)]) == 0.0
+    many = [(n, 0.5) for n in range(NEIGHBOURS)] + [(999, -1.0)]
+    assert mean_neighbour_similarity(-1, many) == pytest.approx(0.5)  # only the nearest
+
+
+def _records(rows: list[tuple[object, ...]]) -> list[PaperRecord]:
+    return [PaperRecord(arxiv_id=str(r[0]), title=str(r[1]), abstract=str(r[2])) for r in rows]
+
+
+def _measured(service: SearchService) -> dict[int, tuple[float | None, int | None]]:
+    with service.store.db.reader.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT paper_id, neighbour_similarity, neighbour_corpus FROM paper_embeddings"
+        )
+        return {int(pid): (sim, corpus) for pid, sim, corpus in rows}
+
+
+def test_neighbourhoods_are_measured_after_the_backlog_and_again_as_the_corpus_grows(
+    store: PaperStore, embedder: OnnxEmbedder, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    store.upsert_papers(_records(PAPERS[:4]))
+    service = build_search(store, data_dir=tmp_path, embedder=embedder)
+    embed_pending(store.db, embedder, limit=2)
+    assert measure_neighbourhoods(service.embeddings, service.vectors) == 0  # backlog left
+    embed_pending(store.db, embedder)
+    assert measure_neighbourhoods(service.embeddings, service.vectors) == 4
+    measured = _measured(service)
+    vectors = service.embeddings.vectors_of(list(measured))
+    for pid, (similarity, corpus) in measured.items():
+        others = [float(vectors[pid] @ v) for other, v in vectors.items() if other != pid]
+        assert similarity == pytest.approx(np.mean(others), abs=0.01)  # f16 / HNSW
+        assert corpus == 4
+    assert measure_neighbourhoods(service.embeddings, service.vectors) == 0  # nothing new
+
+    store.upsert_papers(_records(PAPERS[4:5]))  # 5 papers: within 25% of 4
+    embed_pending(store.db, embedder)
+    assert measure_neighbourhoods(service.embeddings, service.vectors) == 1
+    store.upsert_papers(_records(PAPERS[5:]))  # 6 papers: 1.5 times the 4 measured among
+    embed_pending(store.db, embedder)
+    assert measure_neighbourhoods(service.embeddings, service.vectors) == 5  # 4 stale + new
+    assert {corpus for _, corpus in _measured(service).values()} == {5, 6}
+
+
+def test_a_crowded_neighbourhood_costs_rank_in_semantic_search(
+    store: PaperStore, embedder: OnnxEmbedder, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    store.upsert_papers(_records(PAPERS))
+    embed_pending(store.db, embedder)
+    service = build_search(store, data_dir=tmp_path, embedder=embedder)
+    measure_neighbourhoods(service.embeddings, service.vectors)
+    assert ids(service, "robot touch sensing", mode="dense")[0] == "2601.00005"
+    with store.db.writer.begin() as conn:  # as if it were near everything else
+        conn.exec_driver_sql(
+            "UPDATE paper_embeddings SET neighbour_similarity = 2.0 WHERE paper_id = "
+            "(SELECT id FROM papers WHERE arxiv_id = '2601.00005')"
+        )
+    assert ids(service, "robot touch sensing", mode="dense")[-1] == "2601.00005"
+    paper = store.get_paper("2601.00006")
+    assert paper is not None
+    similar = [pid for pid, _ in service.similar_ranked(paper, mode="dense", limit=10)]
+    assert similar[-1] == store.get_paper("2601.00005").id  # type: ignore[union-attr]
