@@ -1,9 +1,10 @@
-"""Grid over fusion and BM25 settings on the dev benchmarks (CISI, CSFCube dev).
+"""Grid over the fusion settings on the dev benchmarks (CISI, CSFCube dev).
 
     python bench/tune_search.py [--max-tokens 256]
 
-Imports and embeds each benchmark once, then scores every setting; prints nDCG@10 per
-benchmark and setting. Only the dev folders are used for tuning.
+Imports, embeds and measures the neighbourhoods of each benchmark once, then scores every
+setting; prints nDCG@10 per benchmark and setting. Only the dev folders are used for tuning.
+(The keyword field layout was settled the same way: see the README.)
 """
 
 from __future__ import annotations
@@ -17,18 +18,17 @@ from dailypapers.search.embed import OnnxEmbedder
 from dailypapers.search.evaluate import load_benchmark, load_corpus, score
 from dailypapers.search.factory import build_search
 from dailypapers.search.indexer import embed_pending
+from dailypapers.search.neighbourhood import measure_neighbourhoods
 from dailypapers.search.service import FusionSettings
-from dailypapers.search.tantivy_lexical import TantivyLexical
 from dailypapers.store import open_store
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 FOLDERS = ["cisi", "csfcube-dev"]
-WEIGHTS = [  # BM25 per field; "text" is title and abstract as one field (BM25F-like)
-    {"title": 2.0, "abstract": 1.0, "authors": 0.5},
-    {"text": 1.0, "authors": 0.5},
-    {"text": 1.0, "title": 0.5, "authors": 0.5},
-    {"text": 1.0, "title": 0.25, "authors": 0.25},
-]
+GRID = {
+    "k": [5.0, 10.0, 20.0, 60.0],
+    "dense_weight": [1.0, 1.5],
+    "crowding_weight": [0.0, 0.5, 0.75, 1.0],
+}
 
 
 def main() -> None:
@@ -45,28 +45,21 @@ def main() -> None:
             store.upgrade()
             to_doc = load_corpus(store, bench)
             embed_pending(store.db, embedder)
-            prepared.append((name, bench, store, to_doc))
-        for name, bench, store, to_doc in prepared:
             search = build_search(store, data_dir=None, embedder=embedder)
-            for mode in ("lexical", "dense"):
-                print(name, mode, f"{score(store, search, bench, to_doc, mode)['nDCG@10']:.3f}")
-        grid = itertools.product(WEIGHTS, [10.0, 20.0, 40.0], [1.0, 1.5, 2.0])
-        for weights, k, dense_weight in grid:
+            measure_neighbourhoods(search.embeddings, search.vectors)
+            lexical = score(store, search, bench, to_doc, "lexical")["nDCG@10"]
+            print(f"{name} lexical {lexical:.3f}")
+            prepared.append((bench, store, to_doc, search))
+        for values in itertools.product(*GRID.values()):
+            fusion = FusionSettings(**dict(zip(GRID, values, strict=True)))
             row = []
-            for _name, bench, store, to_doc in prepared:
-                search = build_search(
-                    store,
-                    data_dir=None,
-                    embedder=embedder,
-                    fusion=FusionSettings(k=k, dense_weight=dense_weight),
-                )
-                assert isinstance(search.lexical, TantivyLexical)
-                search.lexical = TantivyLexical(search.lexical.index, weights)
-                row.append(score(store, search, bench, to_doc, "hybrid")["nDCG@10"])
-            print(
-                f"bm25 {weights} k={k:g} dense×{dense_weight:g}: "
-                + "  ".join(f"{n} {v:.3f}" for n, v in zip(FOLDERS, row, strict=True))
-            )
+            for bench, store, to_doc, search in prepared:
+                search.fusion = fusion
+                dense = score(store, search, bench, to_doc, "dense")["nDCG@10"]
+                hybrid = score(store, search, bench, to_doc, "hybrid")["nDCG@10"]
+                row.append(f"dense {dense:.3f} hybrid {hybrid:.3f}")
+            label = " ".join(f"{k}={v:g}" for k, v in zip(GRID, values, strict=True))
+            print(f"{label}: " + "  ".join(f"{n} {r}" for n, r in zip(FOLDERS, row, strict=True)))
 
 
 if __name__ == "__main__":
