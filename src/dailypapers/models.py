@@ -248,7 +248,7 @@ class PaperEmbedding(Base):
     # Mean similarity to the nearest neighbours, and how many vectors there were then
     # (search/neighbourhood.py); NULL until measured.
     neighbour_similarity: Mapped[float | None] = mapped_column(Float)
-    neighbour_corpus: Mapped[int | None] = mapped_column(Integer)
+    neighbour_corpus: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class Subscription(Base):

@@ -69,13 +69,13 @@ class EmbeddingRepo:
         return found
 
     def _unmeasured(self, corpus: int, growth: float) -> ColumnElement[bool]:
-        """Never measured, or measured among fewer than corpus / growth vectors."""
+        """Never measured, or measured among fewer than corpus / growth vectors (both
+        columns are written together; the condition uses the index on neighbour_corpus)."""
         return and_(
             PaperEmbedding.model == self.model,
             or_(
-                PaperEmbedding.neighbour_similarity.is_(None),
                 PaperEmbedding.neighbour_corpus.is_(None),
-                PaperEmbedding.neighbour_corpus * growth < corpus,
+                PaperEmbedding.neighbour_corpus < corpus / growth,
             ),
         )
 

@@ -45,7 +45,7 @@ def measure_neighbourhoods(
     if pending_count(repo.db, repo.model):
         return 0
     corpus, _ = repo.state()
-    total = repo.unmeasured_count(corpus, REFRESH_GROWTH)
+    total = repo.unmeasured_count(corpus, REFRESH_GROWTH) if progress else 0
     done = 0
     while limit is None or done < limit:
         size = BATCH if limit is None else min(BATCH, limit - done)

@@ -93,7 +93,8 @@ class PgVectorIndex:
         if filters:
             stmt = stmt.join(Paper, Paper.id == PaperEmbedding.paper_id).where(and_(*filters))
         with self.repo.db.reader.begin() as conn:
-            conn.execute(text("SET LOCAL hnsw.ef_search = 100"))
+            ef_search = min(1000, max(100, int(limit)))  # at least the neighbours wanted
+            conn.execute(text(f"SET LOCAL hnsw.ef_search = {ef_search}"))
             conn.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
             found = [(int(pid), 1.0 - float(d)) for pid, d in conn.execute(stmt)]
         return sorted(found, key=lambda item: -item[1])  # relaxed order: nearly sorted

@@ -24,9 +24,13 @@ depends_on = None
 def upgrade() -> None:
     op.add_column("paper_embeddings", sa.Column("neighbour_similarity", sa.Float()))
     op.add_column("paper_embeddings", sa.Column("neighbour_corpus", sa.Integer()))
+    op.create_index(  # finds what needs measuring without reading every vector
+        op.f("ix_paper_embeddings_neighbour_corpus"), "paper_embeddings", ["neighbour_corpus"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_paper_embeddings_neighbour_corpus"), "paper_embeddings")
     with op.batch_alter_table("paper_embeddings") as batch:
         batch.drop_column("neighbour_corpus")
         batch.drop_column("neighbour_similarity")
