@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sqlalchemy import text
 
 from dailypapers.records import PaperRecord
 from dailypapers.search.embed import OnnxEmbedder
@@ -13,6 +14,7 @@ from dailypapers.search.fusion import decrowd
 from dailypapers.search.indexer import embed_pending
 from dailypapers.search.neighbourhood import (
     NEIGHBOURS,
+    NeighbourhoodCache,
     mean_neighbour_similarity,
     measure_neighbourhoods,
 )
@@ -83,14 +85,33 @@ def test_a_crowded_neighbourhood_costs_rank_in_semantic_search(
     embed_pending(store.db, embedder)
     service = build_search(store, data_dir=tmp_path, embedder=embedder)
     measure_neighbourhoods(service.embeddings, service.vectors)
+    robot = store.get_paper("2601.00005")
+    assert robot is not None
     assert ids(service, "robot touch sensing", mode="dense")[0] == "2601.00005"
-    with store.db.writer.begin() as conn:  # as if it were near everything else
-        conn.exec_driver_sql(
-            "UPDATE paper_embeddings SET neighbour_similarity = 2.0 WHERE paper_id = "
-            "(SELECT id FROM papers WHERE arxiv_id = '2601.00005')"
-        )
+
+    def similar_to(arxiv_id: str) -> list[int]:
+        paper = store.get_paper(arxiv_id)
+        assert paper is not None
+        return [pid for pid, _ in service.similar_ranked(paper, mode="dense", limit=10)]
+
+    # a paper whose neighbours do not already end with the robot paper
+    others = [str(p[0]) for p in PAPERS if p[0] != robot.arxiv_id]
+    other = next(i for i in others if similar_to(i)[-1] != robot.id)
+
+    def crowd_robot(value: float) -> None:  # as if it were near everything else, or not
+        with store.db.writer.begin() as conn:
+            conn.execute(
+                text("UPDATE paper_embeddings SET neighbour_similarity = :v WHERE paper_id = :p"),
+                {"v": value, "p": robot.id},
+            )
+
+    crowd_robot(2.0)
+    # A process remembers the figures for a while (NeighbourhoodCache); a fresh one reads them.
+    assert ids(service, "robot touch sensing", mode="dense")[0] == "2601.00005"
+    service = build_search(store, data_dir=tmp_path, embedder=embedder)
     assert ids(service, "robot touch sensing", mode="dense")[-1] == "2601.00005"
-    paper = store.get_paper("2601.00006")
-    assert paper is not None
-    similar = [pid for pid, _ in service.similar_ranked(paper, mode="dense", limit=10)]
-    assert similar[-1] == store.get_paper("2601.00005").id  # type: ignore[union-attr]
+    assert similar_to(other)[-1] == robot.id
+    crowd_robot(0.0)  # measured again: seen once the cache expires
+    assert ids(service, "robot touch sensing", mode="dense")[-1] == "2601.00005"
+    service.crowding = NeighbourhoodCache(service.embeddings, seconds=0.0)
+    assert ids(service, "robot touch sensing", mode="dense")[0] == "2601.00005"

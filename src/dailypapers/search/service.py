@@ -15,6 +15,7 @@ from dailypapers.search.embed import Embedder, Vectors, paper_text
 from dailypapers.search.embeddings import EmbeddingRepo
 from dailypapers.search.fusion import Ranked, decrowd, rrf
 from dailypapers.search.lexical import LexicalIndex
+from dailypapers.search.neighbourhood import NeighbourhoodCache
 from dailypapers.search.query import ParsedQuery, parse_query
 from dailypapers.search.snippets import Segments, snippet
 from dailypapers.search.vectors import VectorIndex
@@ -69,6 +70,7 @@ class SearchService:
         self.vectors = vectors
         self.embedder = embedder
         self.embeddings = EmbeddingRepo(store.db, embedder.name)
+        self.crowding = NeighbourhoodCache(self.embeddings)
         self.fusion = fusion or FusionSettings()
         self._similar_cache: dict[tuple[int, int], tuple[float, Ranked]] = {}
 
@@ -110,10 +112,11 @@ class SearchService:
         self, vector: Vectors, depth: int, filters: Sequence[ColumnElement[bool]] = ()
     ) -> Ranked:
         """Nearest papers, re-scored by how crowded their neighbourhoods are (from a wider
-        neighbourhood: a paper just outside the nearest ``depth`` may rise into them)."""
-        probe = depth * self.fusion.crowding_probe
+        neighbourhood: a paper just outside the nearest ``depth`` may rise into them; a
+        filtered search already looks wider, see vectors.py)."""
+        probe = depth if filters else depth * self.fusion.crowding_probe
         ranked = self.vectors.search(vector, limit=probe, filters=filters)
-        crowding = self.embeddings.neighbour_similarity([pid for pid, _ in ranked])
+        crowding = self.crowding.of([pid for pid, _ in ranked])
         return decrowd(ranked, crowding, weight=self.fusion.crowding_weight)[:depth]
 
     def _title_first(self, query: ParsedQuery, ranked: Ranked) -> Ranked:
