@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -237,6 +238,9 @@ class PaperEmbedding(Base):
     """A paper's sentence embedding under one model, and the text hash it was made from."""
 
     __tablename__ = "paper_embeddings"
+    # The ANN mirror checks (count, newest) per model every second: an index answers it
+    # without reading the vectors (a table scan took 190 ms on 74k papers).
+    __table_args__ = (Index(None, "model", "updated_at"),)
 
     paper_id: Mapped[int] = mapped_column(
         ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True
@@ -244,7 +248,7 @@ class PaperEmbedding(Base):
     model: Mapped[str] = mapped_column(String(64))
     text_hash: Mapped[str] = mapped_column(String(32))
     vector: Mapped[Any] = mapped_column(EmbeddingVector(384))
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # Mean similarity to the nearest neighbours, and how many vectors there were then
     # (search/neighbourhood.py); NULL until measured.
     neighbour_similarity: Mapped[float | None] = mapped_column(Float)

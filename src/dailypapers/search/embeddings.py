@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, func, or_, select, update
 
 from dailypapers.db import Database
 from dailypapers.models import PaperEmbedding, utcnow
@@ -60,13 +61,20 @@ class EmbeddingRepo:
         found: dict[int, Vectors] = {}
         with self.db.reader.connect() as conn:
             for start in range(0, len(paper_ids), chunk):
-                stmt = select(PaperEmbedding.paper_id, PaperEmbedding.vector).where(
-                    PaperEmbedding.paper_id.in_(paper_ids[start : start + chunk]),
-                    PaperEmbedding.model == self.model,
-                )
-                for pid, vector in conn.execute(stmt):
-                    found[int(pid)] = np.asarray(vector, dtype=np.float32)
+                ids = paper_ids[start : start + chunk]
+                for pid, vector in self._by_ids(conn, PaperEmbedding.vector, ids):
+                    found[pid] = np.asarray(vector, dtype=np.float32)
         return found
+
+    def _by_ids(self, conn: Connection, column: Any, ids: Sequence[int]) -> list[tuple[int, Any]]:
+        """(paper_id, column) of these papers under this model. The model is checked here,
+        not in SQL: with it, SQLite walks the (model, updated_at) index over every paper
+        instead of looking the ids up (2.4 s instead of 0.1 s for 200 searches' lookups)."""
+        stmt = select(PaperEmbedding.paper_id, PaperEmbedding.model, column).where(
+            PaperEmbedding.paper_id.in_(ids)
+        )
+        rows = conn.execute(stmt)
+        return [(int(pid), value) for pid, model, value in rows if model == self.model]
 
     def _unmeasured(self, corpus: int, growth: float) -> ColumnElement[bool]:
         """Never measured, or measured among fewer than corpus / growth vectors (both
@@ -112,11 +120,9 @@ class EmbeddingRepo:
         """The measured neighbour similarity of these papers (unmeasured ones left out)."""
         if not paper_ids:
             return {}
-        stmt = select(PaperEmbedding.paper_id, PaperEmbedding.neighbour_similarity).where(
-            PaperEmbedding.paper_id.in_(paper_ids), PaperEmbedding.model == self.model
-        )
         with self.db.reader.connect() as conn:
-            return {int(pid): float(sim) for pid, sim in conn.execute(stmt) if sim is not None}
+            found = self._by_ids(conn, PaperEmbedding.neighbour_similarity, paper_ids)
+        return {pid: float(sim) for pid, sim in found if sim is not None}
 
     def state(self) -> tuple[int, datetime | None]:
         with self.db.reader.connect() as conn:
