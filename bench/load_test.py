@@ -143,8 +143,24 @@ def prepare(engine: str, workdir: Path) -> tuple[str, object | None]:
         import_file(store, demo_path())
     if engine == "postgresql":
         copy_embeddings(open_store(sqlite_url), store)
+        measure_neighbourhoods_on(store)
     store.close()
     return url, server
+
+
+def measure_neighbourhoods_on(store: object) -> None:
+    """The copied vectors' neighbourhood figures, through pgvector (as the worker would)."""
+    from dailypapers.search.embed import OnnxEmbedder
+    from dailypapers.search.embeddings import EmbeddingRepo
+    from dailypapers.search.factory import vector_index
+    from dailypapers.search.neighbourhood import measure_neighbourhoods
+
+    repo = EmbeddingRepo(store.db, OnnxEmbedder().name)  # type: ignore[attr-defined]
+    start = time.perf_counter()
+    done = measure_neighbourhoods(repo, vector_index(repo, data_dir=None))
+    if done:
+        took = time.perf_counter() - start
+        print(f"PostgreSQL neighbourhoods: {done:,} in {took:.0f} s = {done / took:.0f}/s")
 
 
 def copy_embeddings(source: object, target: object) -> None:
