@@ -240,7 +240,11 @@ class PaperEmbedding(Base):
     __tablename__ = "paper_embeddings"
     # The ANN mirror checks (count, newest) per model every second: an index answers it
     # without reading the vectors (a table scan took 190 ms on 74k papers).
-    __table_args__ = (Index(None, "model", "updated_at"),)
+    # Likewise, finding vectors whose neighbourhood needs measuring (search/neighbourhood.py).
+    __table_args__ = (
+        Index(None, "model", "updated_at"),
+        Index(None, "model", "neighbour_corpus"),
+    )
 
     paper_id: Mapped[int] = mapped_column(
         ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True
@@ -252,7 +256,7 @@ class PaperEmbedding(Base):
     # Mean similarity to the nearest neighbours, and how many vectors there were then
     # (search/neighbourhood.py); NULL until measured.
     neighbour_similarity: Mapped[float | None] = mapped_column(Float)
-    neighbour_corpus: Mapped[int | None] = mapped_column(Integer, index=True)
+    neighbour_corpus: Mapped[int | None] = mapped_column(Integer)
 
 
 class Subscription(Base):

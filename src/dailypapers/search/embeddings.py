@@ -78,7 +78,7 @@ class EmbeddingRepo:
 
     def _unmeasured(self, corpus: int, growth: float) -> ColumnElement[bool]:
         """Never measured, or measured among fewer than corpus / growth vectors (both
-        columns are written together; the condition uses the index on neighbour_corpus)."""
+        columns are written together; the (model, neighbour_corpus) index answers it)."""
         return and_(
             PaperEmbedding.model == self.model,
             or_(
@@ -93,11 +93,11 @@ class EmbeddingRepo:
             return int(conn.scalar(stmt) or 0)
 
     def unmeasured(self, corpus: int, growth: float, batch: int) -> list[tuple[int, Vectors]]:
-        """Up to ``batch`` vectors whose neighbourhood needs measuring, by paper id."""
+        """Up to ``batch`` vectors whose neighbourhood needs measuring (in no particular
+        order: sorting every unmeasured row would cost more than the batch)."""
         stmt = (
             select(PaperEmbedding.paper_id, PaperEmbedding.vector)
             .where(self._unmeasured(corpus, growth))
-            .order_by(PaperEmbedding.paper_id)
             .limit(batch)
         )
         with self.db.reader.connect() as conn:

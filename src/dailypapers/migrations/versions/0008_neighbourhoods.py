@@ -29,7 +29,9 @@ def upgrade() -> None:
     op.add_column("paper_embeddings", sa.Column("neighbour_similarity", sa.Float()))
     op.add_column("paper_embeddings", sa.Column("neighbour_corpus", sa.Integer()))
     op.create_index(  # finds what needs measuring without reading every vector
-        op.f("ix_paper_embeddings_neighbour_corpus"), "paper_embeddings", ["neighbour_corpus"]
+        op.f("ix_paper_embeddings_model_neighbour_corpus"),
+        "paper_embeddings",
+        ["model", "neighbour_corpus"],
     )
     op.drop_index(op.f("ix_paper_embeddings_updated_at"), "paper_embeddings")
     op.create_index(
@@ -40,7 +42,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_paper_embeddings_model_updated_at"), "paper_embeddings")
     op.create_index(op.f("ix_paper_embeddings_updated_at"), "paper_embeddings", ["updated_at"])
-    op.drop_index(op.f("ix_paper_embeddings_neighbour_corpus"), "paper_embeddings")
+    op.drop_index(op.f("ix_paper_embeddings_model_neighbour_corpus"), "paper_embeddings")
     with op.batch_alter_table("paper_embeddings") as batch:
         batch.drop_column("neighbour_corpus")
         batch.drop_column("neighbour_similarity")
