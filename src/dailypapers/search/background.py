@@ -33,7 +33,7 @@ class BackgroundIndexer:
     ) -> None:
         self.db = db
         self.vectors = vectors
-        self.embedder = OnnxEmbedder(max_tokens=max_tokens, threads=1, batch_size=batch)
+        self.embedder = OnnxEmbedder(max_tokens=max_tokens, threads=1)
         self.repo = EmbeddingRepo(db, self.embedder.name)
         self.batch = batch
         self.idle_seconds = idle_seconds
