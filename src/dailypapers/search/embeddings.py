@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, func, or_, select, update
 
 from dailypapers.db import Database
@@ -115,6 +116,18 @@ class EmbeddingRepo:
         )
         with self.db.writer.begin() as conn:
             conn.execute(stmt, [{"pid": pid, "sim": sim} for pid, sim in rows])
+
+    def neighbour_similarities(self) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+        """Every measured figure: (paper ids ascending, their neighbour similarities)."""
+        stmt = select(PaperEmbedding.paper_id, PaperEmbedding.neighbour_similarity).where(
+            PaperEmbedding.model == self.model, PaperEmbedding.neighbour_similarity.is_not(None)
+        )
+        with self.db.reader.connect() as conn:
+            rows = conn.execute(stmt).all()
+        ids = np.fromiter((pid for pid, _ in rows), dtype=np.int64, count=len(rows))
+        values = np.fromiter((sim for _, sim in rows), dtype=np.float32, count=len(rows))
+        order = np.argsort(ids)
+        return ids[order], values[order]
 
     def neighbour_similarity(self, paper_ids: Sequence[int]) -> dict[int, float]:
         """The measured neighbour similarity of these papers (unmeasured ones left out)."""

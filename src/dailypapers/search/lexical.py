@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, time, timedelta
 from time import monotonic
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import (
     ColumnElement,
@@ -31,6 +31,9 @@ from dailypapers.db import Database
 from dailypapers.models import Paper
 from dailypapers.search.fusion import Ranked
 from dailypapers.search.query import ParsedQuery
+
+if TYPE_CHECKING:  # filtering.py needs tantivy; PostgreSQL's ranker does not
+    from dailypapers.search.filtering import FilterCheck
 
 FTS = table("papers_fts", column("rowid"))  # SQLite's FTS5 index (see migration 0003)
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -89,6 +92,9 @@ class LexicalIndex(Protocol):
 
     def filters(self, query: ParsedQuery) -> list[ColumnElement[bool]]:
         """SQL conditions on Paper for the query's author, category and date filters."""
+
+    def filter_check(self, query: ParsedQuery) -> FilterCheck | None:
+        """A faster way than SQL to apply those filters, where this index has one."""
 
     def warm(self) -> None:
         """Load or build what the first search would otherwise wait for."""
@@ -222,6 +228,10 @@ class PostgresLexical:
 
     def warm(self) -> None:
         """Nothing to load: the index is PostgreSQL's."""
+
+    def filter_check(self, query: ParsedQuery) -> FilterCheck | None:
+        """None: the semantic side filters in SQL (in pgvector's query itself)."""
+        return None
 
     def filters(self, query: ParsedQuery) -> list[ColumnElement[bool]]:
         clauses = common_filters(query)

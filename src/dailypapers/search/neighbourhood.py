@@ -67,24 +67,26 @@ def measure_neighbourhoods(
 
 
 class NeighbourhoodCache:
-    """The measured figures by paper, remembered for CACHE_SECONDS: a search needs them
-    for 200 candidates (1.8 ms from SQLite on 74k papers, nothing from memory), and they
-    change only when a paper is re-embedded or the corpus grows by a quarter."""
+    """Every measured figure, held in memory and read again after CACHE_SECONDS: a search
+    needs them for 200 candidates, and they change only when a paper is re-embedded or the
+    corpus grows by a quarter. Reading them all at once (74k: 0.14 s on SQLite, 0.9 MB in
+    memory) beat looking up each search's unseen candidates (1.8-2.9 ms per search)."""
 
     def __init__(self, repo: EmbeddingRepo, seconds: float = CACHE_SECONDS) -> None:
         self.repo = repo
         self.seconds = seconds
-        self._known: dict[int, float | None] = {}  # None: not measured yet
-        self._since = monotonic()
+        self._table = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+        self._read_at: float | None = None
 
     def of(self, paper_ids: Sequence[int]) -> dict[int, float]:
         """The measured figure of each of these papers that has one."""
-        if monotonic() - self._since > self.seconds:
-            self._known, self._since = {}, monotonic()
-        known = self._known
-        missing = [pid for pid in paper_ids if pid not in known]
-        if missing:
-            found = self.repo.neighbour_similarity(missing)
-            for pid in missing:
-                known[pid] = found.get(pid)
-        return {pid: value for pid in paper_ids if (value := known.get(pid)) is not None}
+        if self._read_at is None or monotonic() - self._read_at > self.seconds:
+            self._table, self._read_at = self.repo.neighbour_similarities(), monotonic()
+        known, values = self._table  # one tuple: another thread may swap it meanwhile
+        if not len(known) or not paper_ids:
+            return {}
+        wanted = np.asarray(paper_ids, dtype=np.int64)
+        at = np.minimum(np.searchsorted(known, wanted), len(known) - 1)
+        found = known[at] == wanted
+        pairs = zip(wanted[found], values[at[found]], strict=True)
+        return {int(pid): float(value) for pid, value in pairs}

@@ -13,6 +13,7 @@ from dailypapers.metrics import SEARCH_LATENCY
 from dailypapers.models import Paper
 from dailypapers.search.embed import Embedder, Vectors, paper_text
 from dailypapers.search.embeddings import EmbeddingRepo
+from dailypapers.search.filtering import FilterCheck
 from dailypapers.search.fusion import Ranked, decrowd, rrf
 from dailypapers.search.lexical import LexicalIndex
 from dailypapers.search.neighbourhood import NeighbourhoodCache
@@ -102,20 +103,25 @@ class SearchService:
             weights.append(self.fusion.lexical_weight)
         if mode in ("hybrid", "dense"):
             vector = self.embedder.embed([query.text])[0]
-            lists.append(self._semantic(vector, depth, self.lexical.filters(query)))
+            filters, check = self.lexical.filters(query), self.lexical.filter_check(query)
+            lists.append(self._semantic(vector, depth, filters, check))
             weights.append(self.fusion.dense_weight)
         fused = lists[0] if len(lists) == 1 else rrf(lists, k=self.fusion.k, weights=weights)
         fused = [(pid, s) for pid, s in fused if pid != exclude]
         return self._title_first(query, fused)[:limit]
 
     def _semantic(
-        self, vector: Vectors, depth: int, filters: Sequence[ColumnElement[bool]] = ()
+        self,
+        vector: Vectors,
+        depth: int,
+        filters: Sequence[ColumnElement[bool]] = (),
+        check: FilterCheck | None = None,
     ) -> Ranked:
         """Nearest papers, re-scored by how crowded their neighbourhoods are (from a wider
         neighbourhood: a paper just outside the nearest ``depth`` may rise into them; a
         filtered search already looks wider, see vectors.py)."""
         probe = depth if filters else depth * self.fusion.crowding_probe
-        ranked = self.vectors.search(vector, limit=probe, filters=filters)
+        ranked = self.vectors.search(vector, limit=probe, filters=filters, check=check)
         crowding = self.crowding.of([pid for pid, _ in ranked])
         return decrowd(ranked, crowding, weight=self.fusion.crowding_weight)[:depth]
 

@@ -19,6 +19,7 @@ import tantivy
 from sqlalchemy import ColumnElement
 from tantivy import Occur, Query
 
+from dailypapers.search.filtering import FilterCheck, TantivyFilterCheck
 from dailypapers.search.fusion import Ranked
 from dailypapers.search.lexical import phrase_terms, sqlite_filters, weighted_terms
 from dailypapers.search.query import ParsedQuery
@@ -53,6 +54,11 @@ class TantivyLexical:
     def filters(self, query: ParsedQuery) -> list[ColumnElement[bool]]:
         """The same filters as SQL, for the dense ranker's candidates."""
         return sqlite_filters(query)
+
+    def filter_check(self, query: ParsedQuery) -> FilterCheck | None:
+        """The filters checked in tantivy (see filtering.py); None when there are none."""
+        filters = self.filter_queries(query)
+        return TantivyFilterCheck(self.index, filters) if filters else None
 
     def search(self, query: ParsedQuery, *, limit: int) -> Ranked:
         scoring = self._scoring(query)
