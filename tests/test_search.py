@@ -13,7 +13,7 @@ from dailypapers.search.embed import OnnxEmbedder
 from dailypapers.search.embeddings import EmbeddingRepo
 from dailypapers.search.factory import build_search
 from dailypapers.search.indexer import embed_pending, pending_count
-from dailypapers.search.service import SearchService
+from dailypapers.search.service import SearchService, exact_title_first
 from dailypapers.store import PaperStore
 from helpers import run_cli
 
@@ -323,3 +323,16 @@ def test_serve_embeds_new_papers_in_the_background(
             time.sleep(0.1)
     assert pending_count(store.db, embedder.name) == 0
     assert repo.neighbour_similarity([paper.id]) == {paper.id: 0.0}  # measured: no neighbours
+
+
+def test_exact_title_first_moves_only_an_exact_title_in_the_head() -> None:
+    ranked = [(n, 1.0 / n) for n in range(1, 31)]
+    titles = {n: f"Paper number {n}" for n in range(1, 31)}
+    titles[7] = "Attention Is All You Need."
+    titles[25] = "Attention is all you need"  # beyond the head: stays where it is
+    moved = exact_title_first("  attention is ALL you   need ", ranked, titles)
+    assert [pid for pid, _ in moved[:3]] == [7, 1, 2]
+    assert moved.index((25, 1.0 / 25)) == 24
+    assert sorted(moved) == sorted(ranked)  # nothing lost
+    assert exact_title_first("short", ranked, titles) == ranked
+    assert exact_title_first("Attention is all you need", [], titles) == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from time import monotonic
 from typing import Any, Literal
@@ -26,6 +26,7 @@ Mode = Literal["hybrid", "lexical", "dense"]
 SIMILAR_CACHE_SECONDS = 300.0
 SIMILAR_CACHE_SIZE = 4096
 Sort = Literal["relevance", "newest", "upvotes"]
+TITLE_WINDOW = 20  # how far down an exact title match is looked for
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,15 @@ class SearchResult:
 
 def _normal(title: str) -> str:
     return " ".join(title.lower().split()).strip(" .")
+
+
+def exact_title_first(query_text: str, ranked: Ranked, titles: Mapping[int, str]) -> Ranked:
+    """The papers among the first TITLE_WINDOW whose title is the query, moved to the top."""
+    if len(query_text) < 12 or not ranked:
+        return ranked
+    wanted = _normal(query_text)
+    exact = {pid for pid, _ in ranked[:TITLE_WINDOW] if _normal(titles.get(pid, "")) == wanted}
+    return [p for p in ranked if p[0] in exact] + [p for p in ranked if p[0] not in exact]
 
 
 class SearchService:
@@ -88,8 +98,10 @@ class SearchService:
         mode: Mode = "hybrid",
         limit: int = 100,
         exclude: int | None = None,
+        titles_first: bool = True,
     ) -> Ranked:
-        """Best-first (paper_id, score) for a parsed query."""
+        """Best-first (paper_id, score) for a parsed query (``titles_first``: a paper whose
+        title is the query goes first; search() does that with the papers it loads)."""
         if query.arxiv_id:
             paper = self.store.get_paper(query.arxiv_id)
             return [(paper.id, 1.0)] if paper else []
@@ -108,7 +120,7 @@ class SearchService:
             weights.append(self.fusion.dense_weight)
         fused = lists[0] if len(lists) == 1 else rrf(lists, k=self.fusion.k, weights=weights)
         fused = [(pid, s) for pid, s in fused if pid != exclude]
-        return self._title_first(query, fused)[:limit]
+        return (self._title_first(query, fused) if titles_first else fused)[:limit]
 
     def _semantic(
         self,
@@ -129,12 +141,10 @@ class SearchService:
         """A query that is exactly a paper's title puts that paper first."""
         if len(query.text) < 12 or not ranked:
             return ranked
-        wanted = _normal(query.text)
-        ids = [pid for pid, _ in ranked[:20]]
+        ids = [pid for pid, _ in ranked[:TITLE_WINDOW]]
         with self.store.db.reader.connect() as conn:
             rows = conn.execute(select(Paper.id, Paper.title).where(Paper.id.in_(ids))).all()
-        exact = {pid for pid, title in rows if _normal(title) == wanted}
-        return [p for p in ranked if p[0] in exact] + [p for p in ranked if p[0] not in exact]
+        return exact_title_first(query.text, ranked, {int(pid): t for pid, t in rows})
 
     def _filtered_newest(self, query: ParsedQuery, limit: int) -> Ranked:
         filters = self.lexical.filters(query)
@@ -187,15 +197,20 @@ class SearchService:
             return result
         with SEARCH_LATENCY.labels("search").time():
             limit_ranked = max(self.fusion.candidates, offset + limit)
-            ranked = self.rank(query, mode=mode, limit=limit_ranked)
+            ranked = self.rank(query, mode=mode, limit=limit_ranked, titles_first=False)
             if query.arxiv_id and ranked:  # that paper first, then its neighbours
                 paper = self.store.get_paper_by_id(ranked[0][0])
                 if paper is not None:
                     ranked += self.similar_ranked(paper, limit=max(0, offset + limit - 1))
         if sort != "relevance":
             ranked = self._reorder(ranked, sort)
+        # One load for the page and the head: the exact-title check reorders only the head
+        head = ranked[:TITLE_WINDOW] if sort == "relevance" and not query.arxiv_id else []
+        papers = self._papers([pid for pid, _ in head + ranked[offset : offset + limit]])
+        if head:
+            titles = {pid: paper.title for pid, paper in papers.items()}
+            ranked = exact_title_first(query.text, ranked, titles)
         page = ranked[offset : offset + limit]
-        papers = self._papers([pid for pid, _ in page])  # load only the page shown
         result.hits = [
             Hit(papers[pid], score, snippet(papers[pid].abstract, query.text) if snippets else [])
             for pid, score in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from dailypapers.search.lexical import STOPWORDS, phrase_terms
 
@@ -10,35 +11,45 @@ _WORDS = re.compile(r"\w+|\W+", re.UNICODE)
 Segments = list[tuple[str, bool]]
 
 
-def _stems(query_text: str) -> list[str]:
+@lru_cache(maxsize=256)
+def _stems(query_text: str) -> tuple[str, ...]:
     # A crude stem (the word's head) is enough to mark "models" for "model".
-    return [
+    return tuple(
         t[: max(4, len(t) - 2)]
         for t in phrase_terms(query_text)
         if t not in STOPWORDS and len(t) > 1
-    ]
+    )
+
+
+@lru_cache(maxsize=256)
+def _first_stem(stems: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(stem) for stem in sorted(stems, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE)
 
 
 def snippet(text: str, query_text: str, *, width: int = 260) -> Segments:
-    """About ``width`` characters of ``text`` around the first match, matches flagged."""
-    stems = tuple(_stems(query_text))
-    tokens = _WORDS.findall(text)
+    """About ``width`` characters of ``text`` around the first match, matches flagged.
+    Only the shown window is split into words (whole abstracts cost 0.1 ms per result)."""
+    stems = _stems(query_text)
 
     def hit(token: str) -> bool:
         return bool(stems) and token.lower().startswith(stems)
 
-    first = next((i for i, tok in enumerate(tokens) if hit(tok)), 0)
-    start = first
-    length = 0
+    found = _first_stem(stems).search(text) if stems else None
+    first = found.start() if found else 0
+    before = _WORDS.findall(text, 0, first)
+    start, length = len(before), 0
     while start > 0 and length < width // 3:  # a little context before the first match
         start -= 1
-        length += len(tokens[start])
+        length += len(before[start])
     segments: Segments = [("…", False)] if start > 0 else []
-    used = 0
-    for token in tokens[start:]:
+    segments += [(token, hit(token)) for token in before[start:]]
+    used = length
+    for match in _WORDS.finditer(text, first):
         if used >= width:
             segments.append(("…", False))
             break
+        token = match.group()
         segments.append((token, hit(token)))
         used += len(token)
     return segments
