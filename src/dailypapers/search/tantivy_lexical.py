@@ -19,7 +19,7 @@ import tantivy
 from sqlalchemy import ColumnElement
 from tantivy import Occur, Query
 
-from dailypapers.search.filtering import FilterCheck, TantivyFilterCheck
+from dailypapers.search.filtering import FilterCheck, PassingCache, TantivyFilterCheck
 from dailypapers.search.fusion import Ranked
 from dailypapers.search.lexical import phrase_terms, sqlite_filters, weighted_terms
 from dailypapers.search.query import ParsedQuery
@@ -47,6 +47,7 @@ class TantivyLexical:
     def __init__(self, index: TextIndex, weights: Mapping[str, float] | None = None) -> None:
         self.index = index
         self.weights = dict(weights or FIELD_WEIGHTS)
+        self.passing = PassingCache()
 
     def warm(self) -> None:
         self.index.sync(force=True)
@@ -58,7 +59,10 @@ class TantivyLexical:
     def filter_check(self, query: ParsedQuery) -> FilterCheck | None:
         """The filters checked in tantivy (see filtering.py); None when there are none."""
         filters = self.filter_queries(query)
-        return TantivyFilterCheck(self.index, filters) if filters else None
+        if not filters:
+            return None
+        key = (tuple(query.categories), tuple(query.authors), query.after, query.before)
+        return TantivyFilterCheck(self.index, filters, key, self.passing)
 
     def search(self, query: ParsedQuery, *, limit: int) -> Ranked:
         scoring = self._scoring(query)

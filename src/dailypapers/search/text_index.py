@@ -147,6 +147,11 @@ class TextIndex:
         partial.replace(path)  # readers never see half a file
 
     # -- reading ----------------------------------------------------------------------------
+    @property
+    def generation(self) -> int:
+        """The change-log number the loaded index reflects (moves whenever papers change)."""
+        return self._seen
+
     def searcher(self) -> tantivy.Searcher:
         self.sync()
         return self._index.searcher()
