@@ -55,7 +55,9 @@ class BackgroundIndexer:
                     self.db, self.embedder, batch_size=self.batch, limit=self.batch
                 )
                 if done == 0:  # caught up: the neighbourhoods, a few hundred at a time
-                    done = measure_neighbourhoods(self.repo, self.vectors, limit=500)
+                    done = measure_neighbourhoods(
+                        self.repo, self.vectors, limit=500, backlog_checked=True
+                    )
             except Exception:  # keep serving; try again after a pause
                 log.exception("background embedding failed")
                 done = 0

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, func, select, update
 
 from dailypapers.db import Database
 from dailypapers.models import PaperEmbedding, utcnow
@@ -77,32 +77,39 @@ class EmbeddingRepo:
         rows = conn.execute(stmt)
         return [(int(pid), value) for pid, model, value in rows if model == self.model]
 
-    def _unmeasured(self, corpus: int, growth: float) -> ColumnElement[bool]:
-        """Never measured, or measured among fewer than corpus / growth vectors (both
-        columns are written together; the (model, neighbour_corpus) index answers it)."""
-        return and_(
-            PaperEmbedding.model == self.model,
-            or_(
-                PaperEmbedding.neighbour_corpus.is_(None),
-                PaperEmbedding.neighbour_corpus < corpus / growth,
-            ),
-        )
+    def _unmeasured(self, corpus: int, growth: float) -> list[ColumnElement[bool]]:
+        """Never measured; measured among fewer than corpus / growth vectors (both columns
+        are written together). Two conditions, asked one after the other: joined by OR,
+        SQLite walked the (model, updated_at) index over every row (74k: 185 ms instead of
+        well under 1 ms for each half on the (model, neighbour_corpus) index)."""
+        model = PaperEmbedding.model == self.model
+        return [
+            and_(model, PaperEmbedding.neighbour_corpus.is_(None)),
+            and_(model, PaperEmbedding.neighbour_corpus < corpus / growth),
+        ]
 
     def unmeasured_count(self, corpus: int, growth: float) -> int:
         with self.db.reader.connect() as conn:
-            stmt = select(func.count()).where(self._unmeasured(corpus, growth))
-            return int(conn.scalar(stmt) or 0)
+            return sum(
+                int(conn.scalar(select(func.count()).where(condition)) or 0)
+                for condition in self._unmeasured(corpus, growth)
+            )
 
     def unmeasured(self, corpus: int, growth: float, batch: int) -> list[tuple[int, Vectors]]:
         """Up to ``batch`` vectors whose neighbourhood needs measuring (in no particular
         order: sorting every unmeasured row would cost more than the batch)."""
-        stmt = (
-            select(PaperEmbedding.paper_id, PaperEmbedding.vector)
-            .where(self._unmeasured(corpus, growth))
-            .limit(batch)
-        )
+        found: list[tuple[int, Vectors]] = []
         with self.db.reader.connect() as conn:
-            return [(int(p), np.asarray(v, dtype=np.float32)) for p, v in conn.execute(stmt)]
+            for condition in self._unmeasured(corpus, growth):
+                if len(found) >= batch:
+                    break
+                stmt = (
+                    select(PaperEmbedding.paper_id, PaperEmbedding.vector)
+                    .where(condition)
+                    .limit(batch - len(found))
+                )
+                found += [(int(p), np.asarray(v, dtype=np.float32)) for p, v in conn.execute(stmt)]
+        return found
 
     def save_neighbourhoods(self, rows: Sequence[tuple[int, float]], corpus: int) -> None:
         """Measured (paper_id, neighbour similarity) pairs; updated_at stays as it is (the

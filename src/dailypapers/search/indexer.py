@@ -23,6 +23,12 @@ def pending_count(db: Database, model: str) -> int:
     from sqlalchemy import func
 
     with db.reader.connect() as conn:
+        # Every paper has at most one vector (paper_id is the key) and none outlives its
+        # paper: equal counts mean none waits, without the anti-join's scan (74k: 6 / 33 ms).
+        papers = conn.scalar(select(func.count()).select_from(Paper))
+        vectors = conn.scalar(select(func.count()).where(PaperEmbedding.model == model))
+        if papers == vectors:
+            return 0
         return int(
             conn.scalar(
                 select(func.count())
@@ -62,6 +68,8 @@ def embed_pending(
     """Embed every paper without a vector for this model; returns how many were embedded."""
     repo = EmbeddingRepo(db, embedder.name)
     total = pending_count(db, embedder.name)
+    if total == 0:
+        return 0
     done, last_id = 0, 0
     while limit is None or done < limit:
         size = batch_size if limit is None else min(batch_size, limit - done)

@@ -41,10 +41,12 @@ def measure_neighbourhoods(
     *,
     limit: int | None = None,
     progress: Progress | None = None,
+    backlog_checked: bool = False,
 ) -> int:
     """Measure vectors never measured (or measured in a much smaller corpus); returns how
-    many. Does nothing while papers still wait for a vector."""
-    if pending_count(repo.db, repo.model):
+    many. Does nothing while papers still wait for a vector (``backlog_checked``: the
+    caller has just found none waiting, so the count, a scan, is not repeated)."""
+    if not backlog_checked and pending_count(repo.db, repo.model):
         return 0
     corpus, _ = repo.state()
     total = repo.unmeasured_count(corpus, REFRESH_GROWTH) if progress else 0
