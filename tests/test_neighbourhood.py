@@ -115,3 +115,20 @@ def test_a_crowded_neighbourhood_costs_rank_in_semantic_search(
     assert ids(service, "robot touch sensing", mode="dense")[-1] == "2601.00005"
     service.crowding = NeighbourhoodCache(service.embeddings, seconds=0.0)
     assert ids(service, "robot touch sensing", mode="dense")[0] == "2601.00005"
+
+
+def test_figures_are_read_again_soon_while_some_are_missing(
+    store: PaperStore, embedder: OnnxEmbedder, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    store.upsert_papers(_records(PAPERS[:4]))
+    service = build_search(store, data_dir=tmp_path, embedder=embedder)
+    embed_pending(store.db, embedder)
+    ids = sorted(_measured(service))
+    soon = NeighbourhoodCache(service.embeddings, seconds=1000.0, partial_seconds=0.0)
+    assert soon.of(ids) == {}  # nothing measured yet: read again at the next search
+    measure_neighbourhoods(service.embeddings, service.vectors)
+    figures = soon.of(ids)
+    assert sorted(figures) == ids  # seen without waiting for the long interval
+    with store.db.writer.begin() as conn:  # complete now: kept for the long interval
+        conn.execute(text("UPDATE paper_embeddings SET neighbour_similarity = 0.5"))
+    assert soon.of(ids) == figures
