@@ -27,6 +27,9 @@ from dailypapers.search.text_index import PLAIN, SCHEMA, STEMMED, TextIndex
 
 QUERY_TF_CAP = 3
 FIELD_WEIGHTS = {"text": 1.0, "authors": 0.5}
+# From this many words on, terms are not matched against author names: half the clauses,
+# the same nDCG to three decimals on CISI and CSFCube (similar papers: lexical 9 -> 8 ms).
+LONG_QUERY_WORDS = 30
 Clauses = list[tuple[Occur, Query]]
 
 
@@ -85,9 +88,12 @@ class TantivyLexical:
         """One boosted clause per term and field; repeating a term in the query (a pasted
         abstract) weighs it up to QUERY_TF_CAP times."""
         clauses: Clauses = []
+        fields = self.weights
+        if len(query.words) >= LONG_QUERY_WORDS:  # a pasted abstract: its words are no names
+            fields = {field: boost for field, boost in fields.items() if field != "authors"}
         for term, count in weighted_terms(" ".join(query.words)):
             weight = min(count, QUERY_TF_CAP)
-            for field, boost in self.weights.items():
+            for field, boost in fields.items():
                 analyzer = PLAIN if field == "authors" else STEMMED
                 for token in _tokens(analyzer, term):
                     term_query = Query.term_query(SCHEMA, field, token)
