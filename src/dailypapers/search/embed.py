@@ -1,12 +1,14 @@
 """Sentence embeddings with the bundled all-MiniLM-L6-v2 (ONNX, int8) on onnxruntime.
 
-No torch and no network: the graph and tokenizer ship in ``search/model``. Texts are sorted
-by length before batching so padding stays small; the graph outputs L2-normalised vectors.
+No torch and no network: the graph and tokenizer ship in ``search/model``. With runs of
+several texts (batch_size > 1), texts are sorted by length so padding stays small; the graph
+outputs L2-normalised vectors.
 
-Speed on 2 cores (README): small batches, each run on one core, one run per core at a
-time: 4 texts per run, two runs in parallel, embed ~155 papers/s; one run of 32 texts over
-two intra-op threads (the first design) managed ~85. onnxruntime's intra-op threads split
-each matrix product, which at these sizes costs more in synchronisation than it saves.
+Speed on 2 cores (README): one text per run, each run on one core, two runs at a time:
+~150 papers/s (4 texts per run: ~160); one run of 32 texts over two intra-op threads (the
+first design) managed ~85. onnxruntime's intra-op threads split each matrix product, which at
+these sizes costs more in synchronisation than it saves. One text per run also makes a
+vector depend on its text alone: the int8 graph quantises activations with one scale per run.
 """
 
 from __future__ import annotations

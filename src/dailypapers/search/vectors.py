@@ -112,6 +112,11 @@ class PgVectorIndex:
         return sorted(found, key=lambda item: -item[1])  # relaxed order: nearly sorted
 
 
+def _similarities(keys: np.ndarray, distances: np.ndarray) -> Ranked:
+    """usearch's (keys, cosine distances) as (paper_id, cosine similarity)."""
+    return [(int(k), 1.0 - float(d)) for k, d in zip(keys, distances, strict=True)]
+
+
 class UsearchIndex:
     """The SQLite engine's ANN index: usearch HNSW in memory, mirrored from the table."""
 
@@ -220,9 +225,7 @@ class UsearchIndex:
             return []
         if not filters:
             found = self._index.search(vector, min(limit, size))
-            return [
-                (int(k), 1.0 - float(d)) for k, d in zip(found.keys, found.distances, strict=True)
-            ]
+            return _similarities(found.keys, found.distances)
         return self._filtered(vector, limit, check or SqlFilterCheck(self.repo.db, filters))
 
     def nearest_many(self, vectors: Vectors, limit: int) -> list[Ranked]:
@@ -233,10 +236,7 @@ class UsearchIndex:
         found = self._index.search(np.asarray(vectors, dtype=np.float32), min(limit, size))
         keys, distances = np.atleast_2d(found.keys), np.atleast_2d(found.distances)
         counts = getattr(found, "counts", [keys.shape[1]])  # one row answers a plain Matches
-        return [
-            [(int(k), 1.0 - float(d)) for k, d in zip(keys[i, :n], distances[i, :n], strict=True)]
-            for i, n in enumerate(counts)
-        ]
+        return [_similarities(keys[i, :n], distances[i, :n]) for i, n in enumerate(counts)]
 
     def _filtered(self, vector: Vectors, limit: int, check: FilterCheck) -> Ranked:
         """Filters come before truncation: a small ANN neighbourhood, a wider one when too
@@ -244,9 +244,7 @@ class UsearchIndex:
         size = len(self._index)
         for probe in (max(limit * 3, FIRST_PROBE), max(limit * 10, FILTER_PROBE)):
             found = self._index.search(vector, min(size, probe))
-            neighbours = [
-                (int(k), 1.0 - float(d)) for k, d in zip(found.keys, found.distances, strict=True)
-            ]
+            neighbours = _similarities(found.keys, found.distances)
             ranked = check.passing(neighbours)
             if len(ranked) >= min(limit, ENOUGH_AFTER_FILTER) or len(neighbours) == size:
                 return ranked[:limit]
@@ -261,8 +259,7 @@ class UsearchIndex:
             found = self._index.search(vector, min(EXACT_WIDTH, len(self._index)), exact=True)
             keep = np.isin(found.keys, passing)
             if int(keep.sum()) >= limit:
-                keys, distances = found.keys[keep][:limit], found.distances[keep][:limit]
-                return [(int(k), 1.0 - float(d)) for k, d in zip(keys, distances, strict=True)]
+                return _similarities(found.keys[keep][:limit], found.distances[keep][:limit])
         if len(passing):
             passing = passing[np.asarray(self._index.contains(passing), dtype=bool)]
         if len(passing) == 0:
