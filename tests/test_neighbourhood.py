@@ -132,3 +132,16 @@ def test_figures_are_read_again_soon_while_some_are_missing(
     with store.db.writer.begin() as conn:  # complete now: kept for the long interval
         conn.execute(text("UPDATE paper_embeddings SET neighbour_similarity = 0.5"))
     assert soon.of(ids) == figures
+
+
+def test_nearest_many_answers_each_vector_in_order(
+    store: PaperStore, embedder: OnnxEmbedder, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    store.upsert_papers(_records(PAPERS))
+    embed_pending(store.db, embedder)
+    service = build_search(store, data_dir=tmp_path, embedder=embedder)
+    vectors = service.embeddings.vectors_of(sorted(_measured(service)))
+    pids = list(vectors) * 3  # more than run at once on PostgreSQL, repeated
+    found = service.vectors.nearest_many(np.stack([vectors[p] for p in pids]), 3)
+    assert [near[0][0] for near in found] == pids  # each vector is nearest to itself
+    assert all(len(near) == 3 for near in found)

@@ -14,6 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -40,6 +41,7 @@ FIRST_PROBE = 300  # neighbours checked against the filters first
 FILTER_PROBE = 1000  # then this many
 ENOUGH_AFTER_FILTER = 30  # fewer pass: score every matching paper exactly
 EXACT_WIDTH = 5000  # brute-force neighbourhood tried first when many papers pass
+PG_CONNECTIONS = 2  # nearest_many on PostgreSQL: queries in flight at once
 
 
 class VectorIndex(Protocol):
@@ -87,7 +89,10 @@ class PgVectorIndex:
         return self._nearest(vector, limit, filters)
 
     def nearest_many(self, vectors: Vectors, limit: int) -> list[Ranked]:
-        return [self._nearest(vector, limit, ()) for vector in vectors]
+        # One query per vector (a LATERAL batch measured slower); two in flight keep the
+        # server busy while this side waits: 182 -> ~350 vectors/s on 74k, 2 cores.
+        with ThreadPoolExecutor(PG_CONNECTIONS) as pool:
+            return list(pool.map(lambda vector: self._nearest(vector, limit, ()), vectors))
 
     def _nearest(
         self, vector: Vectors, limit: int, filters: Sequence[ColumnElement[bool]]
