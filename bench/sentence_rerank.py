@@ -1,4 +1,4 @@
-"""Experiment: re-rank "similar papers" by sentence-level matching (not in the service yet).
+"""Experiment: re-rank "similar papers" by sentence-level matching, over a grid of settings.
 
 CSFCube judges similarity per facet (background / method / result): a paper is similar when
 some of its sentences match some of the query paper's. A whole-paper vector blurs that. Here
@@ -6,7 +6,8 @@ each paper is split into sentences (title included), each sentence embedded on i
 the bundled model, and a candidate scores the mean, over the query paper's sentences, of its
 best-matching sentence (max-sim). That order is fused (RRF) with the service's hybrid order
 over the top DEPTH. The hybrid lists come from the service itself, as `dailypapers eval` runs
-them.
+them (before its own re-ranking: no sentence vectors are stored here). This experiment chose
+the service's setting (search/sentences.py: the top 30, k = 30).
 
     python bench/sentence_rerank.py [../shared/data/csfcube-dev]
 """

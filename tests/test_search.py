@@ -13,6 +13,7 @@ from dailypapers.search.embed import OnnxEmbedder
 from dailypapers.search.embeddings import EmbeddingRepo
 from dailypapers.search.factory import build_search
 from dailypapers.search.indexer import embed_pending, pending_count
+from dailypapers.search.sentences import SentenceRepo
 from dailypapers.search.service import SearchService, exact_title_first
 from dailypapers.store import PaperStore
 from helpers import run_cli
@@ -317,12 +318,14 @@ def test_serve_embeds_new_papers_in_the_background(
     repo = EmbeddingRepo(store.db, embedder.name)
     paper = store.get_paper("2601.00009")
     assert paper is not None
+    sentences = SentenceRepo(store.db, embedder.name)
     with TestClient(create_app(site_settings, store)):
         deadline = time.monotonic() + 30
-        while not repo.neighbour_similarity([paper.id]) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        while not sentences.of([paper.id]) and time.monotonic() < deadline:
+            time.sleep(0.1)  # vectors, then neighbourhoods, then sentences
     assert pending_count(store.db, embedder.name) == 0
     assert repo.neighbour_similarity([paper.id]) == {paper.id: 0.0}  # measured: no neighbours
+    assert sentences.of([paper.id])[paper.id].shape[0] == 1  # the title alone
 
 
 def test_exact_title_first_moves_only_an_exact_title_in_the_head() -> None:

@@ -259,6 +259,20 @@ class PaperEmbedding(Base):
     neighbour_corpus: Mapped[int | None] = mapped_column(Integer)
 
 
+class PaperSentences(Base):
+    """A paper's sentences (title first), each embedded alone: int8 rows, one per sentence.
+    "Similar papers" re-ranks its head by sentence matching (search/sentences.py)."""
+
+    __tablename__ = "paper_sentences"
+
+    paper_id: Mapped[int] = mapped_column(
+        ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True
+    )
+    model: Mapped[str] = mapped_column(String(64), index=True)
+    vectors: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Subscription(Base):
     """A digest subscription: one per address, with or without an account.
 

@@ -23,6 +23,7 @@ from dailypapers.search.evaluate import MODES, evaluate, load_benchmark
 from dailypapers.search.factory import build_search
 from dailypapers.search.indexer import drop_embeddings, embed_pending, pending_count
 from dailypapers.search.neighbourhood import measure_neighbourhoods
+from dailypapers.search.sentences import embed_sentences_pending
 from dailypapers.search.service import SearchService
 from dailypapers.search.tantivy_lexical import TantivyLexical
 from dailypapers.store import open_store
@@ -34,8 +35,8 @@ def index(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
-    """Embed papers that have no vector yet and bring the keyword index up to date
-    (--rebuild: everything from the database)."""
+    """Embed papers that have no vector yet (then their sentences) and bring the keyword
+    index up to date (--rebuild: everything from the database)."""
     settings = load_settings()
     with opened_store(settings) as store:
         search = build_search(  # a backlog: batches gain from both cores
@@ -43,6 +44,7 @@ def index(
         )
         if rebuild:
             drop_embeddings(store.db, search.embedder.name)
+            search.sentences.drop()
         total = pending_count(store.db, search.embedder.name)
         start = time.perf_counter()
         columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
@@ -59,11 +61,18 @@ def index(
                 search.vectors,
                 progress=lambda n, t: progress.update(task, completed=n, total=t),
             )
+            task = progress.add_task("sentences", total=search.sentences.pending_count())
+            started = time.perf_counter()
+            split = embed_sentences_pending(
+                store.db, search.embedder, progress=lambda n, _: progress.update(task, completed=n)
+            )
+            split_rate = f" ({split / (time.perf_counter() - started):.0f}/s)" if split else ""
         search.warm()  # the saved keyword and ANN indexes catch up with the database
     rate = f" ({done / elapsed:.0f} papers/s)" if done else ""
     console.print(
         f"embedded {done:,} papers in {elapsed:.1f} s{rate}{keywords};"
-        f" measured {measured:,} neighbourhoods"
+        f" measured {measured:,} neighbourhoods; embedded the sentences of {split:,}"
+        f" papers{split_rate}"
     )
 
 

@@ -1,7 +1,8 @@
 """Embedding new papers inside `serve`, on one core, without holding up requests.
 
 A daemon thread embeds small batches of papers that have no vector yet, then measures the
-new vectors' neighbourhoods (neighbourhood.py), and sleeps when there is nothing to do.
+new vectors' neighbourhoods (neighbourhood.py), then embeds their sentences (sentences.py),
+and sleeps when there is nothing to do.
 Searches keep working meanwhile: papers without a vector are still found by their keywords.
 Large backlogs are better left to `dailypapers index` (or the worker).
 """
@@ -16,6 +17,7 @@ from dailypapers.search.embed import OnnxEmbedder
 from dailypapers.search.embeddings import EmbeddingRepo
 from dailypapers.search.indexer import embed_pending
 from dailypapers.search.neighbourhood import measure_neighbourhoods
+from dailypapers.search.sentences import embed_sentences_pending
 from dailypapers.search.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,8 @@ class BackgroundIndexer:
                     done = measure_neighbourhoods(
                         self.repo, self.vectors, limit=500, backlog_checked=True
                     )
+                if done == 0:  # then the sentences, for similar papers
+                    done = embed_sentences_pending(self.db, self.embedder, limit=self.batch)
             except Exception:  # keep serving; try again after a pause
                 log.exception("background embedding failed")
                 done = 0

@@ -18,6 +18,7 @@ from dailypapers.records import PaperRecord
 from dailypapers.search.indexer import embed_pending
 from dailypapers.search.neighbourhood import measure_neighbourhoods
 from dailypapers.search.query import parse_query
+from dailypapers.search.sentences import embed_sentences_pending
 from dailypapers.search.service import Mode, SearchService
 from dailypapers.store import PaperStore
 
@@ -90,10 +91,12 @@ def evaluate(
     bench: Benchmark,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, dict[str, float]]:
-    """Import, embed, then score every mode (nDCG@10, nDCG@20, Recall@100)."""
+    """Import, embed (papers, then their sentences), then score every mode (nDCG@10,
+    nDCG@20, Recall@100)."""
     to_doc = load_corpus(store, bench)
     embed_pending(store.db, search.embedder)
     measure_neighbourhoods(search.embeddings, search.vectors)
+    embed_sentences_pending(store.db, search.embedder)
     table: dict[str, dict[str, float]] = {}
     for mode in MODES:
         table[mode] = score(store, search, bench, to_doc, mode)

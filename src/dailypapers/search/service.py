@@ -18,6 +18,8 @@ from dailypapers.search.fusion import Ranked, decrowd, rrf
 from dailypapers.search.lexical import LexicalIndex
 from dailypapers.search.neighbourhood import NeighbourhoodCache
 from dailypapers.search.query import ParsedQuery, parse_query
+from dailypapers.search.sentences import HEAD as SENTENCE_HEAD
+from dailypapers.search.sentences import SentenceRepo, sentence_rerank
 from dailypapers.search.snippets import Segments, snippet
 from dailypapers.search.vectors import VectorIndex
 from dailypapers.store import PaperStore
@@ -82,6 +84,7 @@ class SearchService:
         self.embedder = embedder
         self.embeddings = EmbeddingRepo(store.db, embedder.name)
         self.crowding = NeighbourhoodCache(self.embeddings)
+        self.sentences = SentenceRepo(store.db, embedder.name)
         self.fusion = fusion or FusionSettings()
         self._similar_cache: dict[tuple[int, int], tuple[float, Ranked]] = {}
 
@@ -178,7 +181,14 @@ class SearchService:
             lists.append(self._semantic(vector, depth))
             weights.append(self.fusion.dense_weight)
         fused = lists[0] if len(lists) == 1 else rrf(lists, k=self.fusion.k, weights=weights)
-        return [(pid, s) for pid, s in fused if pid != paper.id][:limit]
+        ranked = [(pid, s) for pid, s in fused if pid != paper.id]
+        return (self._by_sentences(paper.id, ranked) if mode == "hybrid" else ranked)[:limit]
+
+    def _by_sentences(self, paper_id: int, ranked: Ranked) -> Ranked:
+        """The head re-ranked by sentence matching, once the paper's sentences are embedded."""
+        found = self.sentences.of([paper_id, *(pid for pid, _ in ranked[:SENTENCE_HEAD])])
+        query = found.pop(paper_id, None)
+        return ranked if query is None else sentence_rerank(ranked, query, found)
 
     # -- results ---------------------------------------------------------------------------
     def search(

@@ -29,7 +29,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dailypapers.db import Database, upgrade
-from dailypapers.models import DailyEntry, HarvestState, Paper, PaperEmbedding, User, utcnow
+from dailypapers.models import (
+    DailyEntry,
+    HarvestState,
+    Paper,
+    PaperEmbedding,
+    PaperSentences,
+    User,
+    utcnow,
+)
 from dailypapers.records import PaperRecord
 from dailypapers.store.merge import MERGEABLE, Outcome, merge_paper, new_paper_values
 from dailypapers.store.sql import insert_ignoring
@@ -163,6 +171,7 @@ class PaperStore:
         stale = [pid for pid, changes in updates if {"title", "abstract"} & set(changes)]
         if stale:
             conn.execute(delete(PaperEmbedding).where(PaperEmbedding.paper_id.in_(stale)))
+            conn.execute(delete(PaperSentences).where(PaperSentences.paper_id.in_(stale)))
         for columns, params_list in groups.items():
             update_stmt = (
                 update(PAPERS)

@@ -21,6 +21,7 @@ from dailypapers.search.embeddings import EmbeddingRepo
 from dailypapers.search.factory import vector_index
 from dailypapers.search.indexer import embed_pending
 from dailypapers.search.neighbourhood import measure_neighbourhoods
+from dailypapers.search.sentences import embed_sentences_pending
 from dailypapers.settings import Settings
 from dailypapers.store import PaperStore
 
@@ -93,7 +94,10 @@ def embed_job(ctx: JobContext) -> str:
     repo = EmbeddingRepo(ctx.store.db, embedder.name)
     vectors = vector_index(repo, data_dir=ctx.settings.data_dir)
     measured = measure_neighbourhoods(repo, vectors, progress=lambda _n, _t: ctx.checkpoint())
-    return f"embedded {count} papers, measured {measured} neighbourhoods"
+    split = embed_sentences_pending(
+        ctx.store.db, embedder, progress=lambda _n, _t: ctx.checkpoint()
+    )
+    return f"embedded {count} papers, measured {measured} neighbourhoods, {split} sentence sets"
 
 
 def digest_job(frequency: str) -> JobFunction:
