@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 
 from dailypapers.db import Database
 from dailypapers.models import Paper, PaperEmbedding
@@ -43,10 +44,10 @@ def pending_count(db: Database, model: str) -> int:
         )
 
 
-def _pending_batch(
-    db: Database, model: str, after_id: int, size: int
+def papers_without(
+    db: Database, done: Select[Any], after_id: int, size: int
 ) -> list[tuple[int, str, str]]:
-    done = select(PaperEmbedding.paper_id).where(PaperEmbedding.model == model)
+    """(id, title, abstract) of the next ``size`` papers after ``after_id`` not in ``done``."""
     stmt = (
         select(Paper.id, Paper.title, Paper.abstract)
         .where(Paper.id > after_id, ~Paper.id.in_(done))
@@ -55,6 +56,13 @@ def _pending_batch(
     )
     with db.reader.connect() as conn:
         return [(int(i), t, a) for i, t, a in conn.execute(stmt)]
+
+
+def _pending_batch(
+    db: Database, model: str, after_id: int, size: int
+) -> list[tuple[int, str, str]]:
+    done = select(PaperEmbedding.paper_id).where(PaperEmbedding.model == model)
+    return papers_without(db, done, after_id, size)
 
 
 def embed_pending(

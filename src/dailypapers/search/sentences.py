@@ -23,6 +23,7 @@ from dailypapers.db import Database
 from dailypapers.models import Paper, PaperSentences, utcnow
 from dailypapers.search.embed import DIMENSIONS, Embedder
 from dailypapers.search.fusion import Ranked
+from dailypapers.search.indexer import papers_without
 from dailypapers.store.sql import insert_ignoring
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
@@ -117,14 +118,7 @@ class SentenceRepo:
 
     def pending(self, after_id: int, size: int) -> list[tuple[int, str, str]]:
         done = select(PaperSentences.paper_id).where(PaperSentences.model == self.model)
-        stmt = (
-            select(Paper.id, Paper.title, Paper.abstract)
-            .where(Paper.id > after_id, ~Paper.id.in_(done))
-            .order_by(Paper.id)
-            .limit(size)
-        )
-        with self.db.reader.connect() as conn:
-            return [(int(i), t, a) for i, t, a in conn.execute(stmt)]
+        return papers_without(self.db, done, after_id, size)
 
     def drop(self) -> None:
         with self.db.writer.begin() as conn:
