@@ -44,10 +44,11 @@ def pending_count(db: Database, model: str) -> int:
         )
 
 
-def papers_without(
-    db: Database, done: Select[Any], after_id: int, size: int
-) -> list[tuple[int, str, str]]:
-    """(id, title, abstract) of the next ``size`` papers after ``after_id`` not in ``done``."""
+PaperText = tuple[int, str, str]  # (paper id, title, abstract)
+
+
+def papers_without(db: Database, done: Select[Any], after_id: int, size: int) -> list[PaperText]:
+    """The next ``size`` papers after ``after_id`` (by id) whose id is not in ``done``."""
     stmt = (
         select(Paper.id, Paper.title, Paper.abstract)
         .where(Paper.id > after_id, ~Paper.id.in_(done))
@@ -58,11 +59,29 @@ def papers_without(
         return [(int(i), t, a) for i, t, a in conn.execute(stmt)]
 
 
-def _pending_batch(
-    db: Database, model: str, after_id: int, size: int
-) -> list[tuple[int, str, str]]:
-    done = select(PaperEmbedding.paper_id).where(PaperEmbedding.model == model)
-    return papers_without(db, done, after_id, size)
+def walk_pending(
+    fetch: Callable[[int, int], list[PaperText]],
+    handle: Callable[[list[PaperText]], None],
+    *,
+    total: int,
+    batch_size: int,
+    limit: int | None,
+    progress: Progress | None,
+) -> int:
+    """Hand ``handle`` batches of ``fetch(after_id, size)`` in id order until none are left
+    (or ``limit`` papers were handled); returns how many papers."""
+    done, last_id = 0, 0
+    while limit is None or done < limit:
+        size = batch_size if limit is None else min(batch_size, limit - done)
+        batch = fetch(last_id, size)
+        if not batch:
+            break
+        handle(batch)
+        done += len(batch)
+        last_id = batch[-1][0]
+        if progress:
+            progress(done, total)
+    return done
 
 
 def embed_pending(
@@ -78,12 +97,9 @@ def embed_pending(
     total = pending_count(db, embedder.name)
     if total == 0:
         return 0
-    done, last_id = 0, 0
-    while limit is None or done < limit:
-        size = batch_size if limit is None else min(batch_size, limit - done)
-        batch = _pending_batch(db, embedder.name, last_id, size)
-        if not batch:
-            break
+    done = select(PaperEmbedding.paper_id).where(PaperEmbedding.model == embedder.name)
+
+    def embed(batch: list[PaperText]) -> None:
         texts = [paper_text(title, abstract) for _, title, abstract in batch]
         vectors = embedder.embed(texts)
         repo.save(
@@ -92,11 +108,15 @@ def embed_pending(
                 for (pid, _, _), t, vec in zip(batch, texts, vectors, strict=True)
             ]
         )
-        done += len(batch)
-        last_id = batch[-1][0]
-        if progress:
-            progress(done, total)
-    return done
+
+    return walk_pending(
+        lambda after, size: papers_without(db, done, after, size),
+        embed,
+        total=total,
+        batch_size=batch_size,
+        limit=limit,
+        progress=progress,
+    )
 
 
 def drop_embeddings(db: Database, model: str) -> None:

@@ -13,7 +13,7 @@ them keeps its place.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,7 +23,7 @@ from dailypapers.db import Database
 from dailypapers.models import Paper, PaperSentences, utcnow
 from dailypapers.search.embed import DIMENSIONS, Embedder
 from dailypapers.search.fusion import Ranked
-from dailypapers.search.indexer import papers_without
+from dailypapers.search.indexer import PaperText, Progress, papers_without, walk_pending
 from dailypapers.store.sql import insert_ignoring
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
@@ -32,7 +32,6 @@ HEAD = 30  # similar papers re-ranked (20 and 50 measured within 0.005 of each o
 FUSION_K = 30.0
 
 Matrix = NDArray[np.float32]
-Progress = Callable[[int, int], None]
 
 
 def split_sentences(title: str, abstract: str) -> list[str]:
@@ -116,7 +115,7 @@ class SentenceRepo:
             done = select(func.count()).where(PaperSentences.model == self.model)
             return papers - int(conn.scalar(done) or 0)
 
-    def pending(self, after_id: int, size: int) -> list[tuple[int, str, str]]:
+    def pending(self, after_id: int, size: int) -> list[PaperText]:
         done = select(PaperSentences.paper_id).where(PaperSentences.model == self.model)
         return papers_without(self.db, done, after_id, size)
 
@@ -136,20 +135,16 @@ def embed_sentences_pending(
     """Embed the sentences of every paper that has none for this model; returns how many
     papers. Callers run it after embed_pending and the neighbourhoods (searchable first)."""
     repo = SentenceRepo(db, embedder.name)
-    total = repo.pending_count() if progress else 0
-    done, last_id = 0, 0
-    while limit is None or done < limit:
-        size = batch_size if limit is None else min(batch_size, limit - done)
-        batch = repo.pending(last_id, size)
-        if not batch:
-            break
+    total = repo.pending_count()  # two counts: an idle tick skips the anti-join
+    if total == 0:
+        return 0
+
+    def embed(batch: list[PaperText]) -> None:
         split = [split_sentences(title, abstract) or ["(untitled)"] for _, title, abstract in batch]
         vectors = embedder.embed([s for sentences in split for s in sentences])
-        ends = np.cumsum([len(s) for s in split])
-        rows = zip(batch, ends - [len(s) for s in split], ends, strict=True)
-        repo.save([(pid, vectors[start:end]) for (pid, _, _), start, end in rows])
-        done += len(batch)
-        last_id = batch[-1][0]
-        if progress:
-            progress(done, total)
-    return done
+        per_paper = np.split(vectors, np.cumsum([len(s) for s in split])[:-1])
+        repo.save([(pid, rows) for (pid, _, _), rows in zip(batch, per_paper, strict=True)])
+
+    return walk_pending(
+        repo.pending, embed, total=total, batch_size=batch_size, limit=limit, progress=progress
+    )
