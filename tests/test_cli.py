@@ -68,7 +68,7 @@ def test_user_create_admin_with_password(env: dict[str, str], db_url: str) -> No
         input="correct horse battery\n",
     )
     assert result.returncode == 0, result.stderr
-    assert "created admin mod@example.org" in result.stderr
+    assert "created admin user-mod <mod@example.org>" in result.stderr  # 'mod' is reserved
     duplicate = run_cli("user", "create", "mod@example.org", env=env)
     assert duplicate.returncode == 2 and "already exists" in duplicate.stderr
     short = run_cli("user", "create", "x@example.org", "--password-stdin", env=env, input="short\n")

@@ -8,10 +8,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from dailypapers.accounts.repo import AccountExists, AccountRepo
 from dailypapers.db import include_object
 from dailypapers.models import Base
 from dailypapers.records import PaperRecord
-from dailypapers.store import DuplicateUser, FeedQuery, FeedRepo, PaperStore
+from dailypapers.store import FeedQuery, FeedRepo, PaperStore
 
 
 def record(arxiv_id: str = "2401.01234", **fields: object) -> PaperRecord:
@@ -123,13 +124,17 @@ def test_text_with_nul_and_hostile_markup_is_stored_verbatim(store: PaperStore) 
     assert paper is not None and paper.title == title and paper.abstract == "$\\frac{a}{b"
 
 
-def test_users_are_unique_by_case_insensitive_email(store: PaperStore) -> None:
-    user = store.create_user("Ada@Example.org", is_admin=True, verified=True)
-    assert user.email == "ada@example.org" and user.is_admin and user.email_verified_at
-    with pytest.raises(DuplicateUser):
-        store.create_user("ADA@example.org")
+def test_users_are_unique_by_email_and_case_insensitive_username(store: PaperStore) -> None:
+    repo = AccountRepo(store.db)
+    user = repo.create_user(
+        email="ada@example.org", username="Ada", password_hash=None, is_admin=True, verified=True
+    )
+    assert user.is_admin and user.email_verified_at
+    with pytest.raises(AccountExists):
+        repo.create_user(email="ada@example.org", username="other", password_hash=None)
     found = store.get_user_by_email("ada@EXAMPLE.org")
     assert found is not None and found.id == user.id
+    assert repo.username_taken("ADA") and not repo.username_taken("bob")
 
 
 def test_harvest_pages_and_token_are_saved_together(store: PaperStore) -> None:

@@ -59,15 +59,17 @@ OLD_ARCHIVES = frozenset(
     ]
 )
 
-_NEW = re.compile(r"(?P<yymm>\d{4})\.(?P<num>\d{4,5})(?:v(?P<ver>[1-9]\d{0,3}))?")
+# re.ASCII: '\d' alone also matches other scripts' digits ('٢٦٠٢.٠٠٠٠١' is not an arXiv id).
+_NEW = re.compile(r"(?P<yymm>\d{4})\.(?P<num>\d{4,5})(?:v(?P<ver>[1-9]\d{0,3}))?", re.ASCII)
 _OLD = re.compile(
     r"(?P<archive>[a-z]+(?:-[a-z]+)?)(?:\.[A-Za-z][A-Za-z-]{1,7})?/(?P<yymm>\d{4})(?P<num>\d{3})"
-    r"(?:v(?P<ver>[1-9]\d{0,3}))?"
+    r"(?:v(?P<ver>[1-9]\d{0,3}))?",
+    re.ASCII,
 )
 _URL = re.compile(
     r"(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/(?P<rest>[^?#]+?)"
     r"(?:\.pdf)?/?(?:[?#].*)?",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 _PREFIX = re.compile(r"arxiv:", re.IGNORECASE)
 

@@ -40,6 +40,10 @@ NAMING = {
 }
 
 
+# Primary keys are INTEGER columns (32 bits on PostgreSQL): ids past this never exist.
+MAX_ID = 2**31 - 1
+
+
 def utcnow() -> datetime:
     """Naive UTC 'now': every timestamp in the database is naive UTC."""
     return datetime.now(UTC).replace(tzinfo=None)
@@ -96,7 +100,9 @@ class User(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     # Public handle (shown as submitter, used by the API's `submitter` filter).
-    username: Mapped[str | None] = mapped_column(String(40), unique=True)
+    # Always set (migration 0010 filled the gaps); nullable only because SQLite cannot add
+    # NOT NULL without a table rebuild.
+    username: Mapped[str] = mapped_column(String(40), unique=True, nullable=True)
     display_name: Mapped[str | None] = mapped_column(String(100))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,8 +28,24 @@ class AccountRepo:
         return Session(self.db.writer, expire_on_commit=False)
 
     # -- users ---------------------------------------------------------------------------
-    def create_user(self, *, email: str, username: str, password_hash: str) -> User:
-        user = User(email=email, username=username, password_hash=password_hash)
+    def create_user(
+        self,
+        *,
+        email: str,
+        username: str,
+        password_hash: str | None,
+        is_admin: bool = False,
+        verified: bool = False,
+    ) -> User:
+        """The one place accounts are made (sign-up and `dailypapers user create`); the
+        caller has checked the address and the username."""
+        user = User(
+            email=email,
+            username=username,
+            password_hash=password_hash,
+            is_admin=is_admin,
+            email_verified_at=utcnow() if verified else None,
+        )
         try:
             with self._write() as s, s.begin():
                 s.add(user)
@@ -46,8 +62,13 @@ class AccountRepo:
             return s.scalars(select(User).where(User.email == email.strip().lower())).first()
 
     def by_username(self, username: str) -> User | None:
+        """Usernames are unique regardless of case: 'Ada' finds 'ada'."""
         with self._read() as s:
-            return s.scalars(select(User).where(User.username == username)).first()
+            query = select(User).where(func.lower(User.username) == username.lower())
+            return s.scalars(query).first()
+
+    def username_taken(self, username: str) -> bool:
+        return self.by_username(username) is not None
 
     def update_user(self, user_id: int, **values: object) -> None:
         with self._write() as s, s.begin():

@@ -8,13 +8,14 @@ new sign-up; a reset request always says "if the address is registered, we sent 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from itsdangerous import BadData, URLSafeTimedSerializer
 
+from dailypapers.accounts.names import UsernameError, check_username
 from dailypapers.accounts.repo import AccountExists, AccountRepo
 from dailypapers.accounts.secrets import hash_password, password_problem, verify_password
 from dailypapers.mail import Mailer, send_notice
@@ -22,8 +23,6 @@ from dailypapers.models import User, utcnow
 
 VERIFY_HOURS = 48
 RESET_HOURS = 2
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{1,29}")
 
 
 class AccountError(ValueError):
@@ -39,10 +38,24 @@ class SiteInfo:
 
 
 def normalize_email(email: str) -> str:
-    cleaned = email.strip().lower()
-    if len(cleaned) > 254 or not _EMAIL.fullmatch(cleaned):
-        raise AccountError("Please enter a valid e-mail address.")
-    return cleaned
+    """One address, checked by email-validator and lower-cased in ASCII (punycode domain):
+    no display names, lists, quoted parts or RFC 2047 encoded words, which mail headers
+    would read as something else."""
+    text = email.strip()
+    if "=?" in text or len(text) > 254:
+        raise AccountError("Please enter a valid e-mail address, like ada@example.org.")
+    try:
+        checked = validate_email(
+            text,
+            check_deliverability=False,  # no DNS at run time
+            allow_smtputf8=False,
+            allow_display_name=False,
+            allow_quoted_local=False,
+            allow_domain_literal=False,
+        )
+    except EmailNotValidError as exc:
+        raise AccountError(f"Please enter a valid e-mail address: {exc}") from None
+    return str(checked.ascii_email).lower()
 
 
 def _fingerprint(password_hash: str | None) -> str:
@@ -80,10 +93,10 @@ class AccountService:
     def sign_up(self, *, email: str, username: str, password: str) -> None:
         """Create an unverified account and mail a confirmation link."""
         email = normalize_email(email)
-        if not _USERNAME.fullmatch(username):
-            raise AccountError(
-                "Usernames have 2–30 letters, digits, '-' or '_', starting with a letter or digit."
-            )
+        try:
+            check_username(username)
+        except UsernameError as exc:
+            raise AccountError(str(exc)) from None
         if problem := password_problem(password):
             raise AccountError(problem)
         if self.repo.by_email(email) is not None:
@@ -94,7 +107,7 @@ class AccountService:
                 {"login_link": f"{base}/login", "reset_link": f"{base}/password-reset"},
             )
             return
-        if self.repo.by_username(username) is not None:
+        if self.repo.username_taken(username):
             raise AccountError("That username is taken; please choose another.")
         try:
             user = self.repo.create_user(

@@ -91,6 +91,9 @@ class CommunityRepo:
                 parent = s.get(Comment, parent_id)
                 if parent is None or parent.paper_id != paper_id:
                     raise NotAllowed("That comment is not on this paper.")
+                root = s.get(Comment, parent.parent_id) if parent.parent_id else parent
+                if parent.hidden_at is not None or (root is not None and root.hidden_at):
+                    raise NotAllowed("A moderator hid that comment; it takes no replies.")
                 parent_id = parent.parent_id or parent.id  # replies stay one level deep
             comment = Comment(
                 paper_id=paper_id,

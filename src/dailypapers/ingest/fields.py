@@ -6,6 +6,7 @@ import re
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 
+from dailypapers.dates import in_range, served_range
 from dailypapers.text import normalize_line
 
 _WITHDRAWN = re.compile(
@@ -13,7 +14,7 @@ _WITHDRAWN = re.compile(
     r"withdrawn by (the )?(author|arxiv|admin))",
     re.IGNORECASE,
 )
-_VERSION = re.compile(r"v?([1-9]\d{0,3})")
+_VERSION = re.compile(r"v?([1-9]\d{0,3})", re.ASCII)
 
 
 class FieldError(ValueError):
@@ -27,7 +28,15 @@ def to_naive_utc(value: datetime) -> datetime:
 
 
 def parse_datetime(value: object, field: str) -> datetime | None:
-    """ISO date/datetime or RFC 2822 ('Mon, 2 Apr 2007 19:18:42 GMT') → naive UTC."""
+    """ISO date/datetime or RFC 2822 ('Mon, 2 Apr 2007 19:18:42 GMT') → naive UTC, within
+    the dates the service serves."""
+    moment = _parse_datetime(value, field)
+    if moment is not None and not in_range(moment):
+        raise FieldError(f"field {field!r} is {moment.date()}, outside {served_range()}")
+    return moment
+
+
+def _parse_datetime(value: object, field: str) -> datetime | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):

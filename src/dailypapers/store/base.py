@@ -25,7 +25,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dailypapers.db import Database, upgrade
@@ -45,10 +44,6 @@ from dailypapers.store.sql import insert_ignoring
 PAPERS = cast(Table, Paper.__table__)
 DAILY = cast(Table, DailyEntry.__table__)
 HARVESTS = cast(Table, HarvestState.__table__)
-
-
-class DuplicateUser(ValueError):
-    """A user with that e-mail address already exists."""
 
 
 @dataclass
@@ -239,28 +234,6 @@ class PaperStore:
             return int(conn.scalar(select(func.count()).select_from(DAILY)) or 0)
 
     # -- users -----------------------------------------------------------------------------
-    def create_user(
-        self,
-        email: str,
-        *,
-        password_hash: str | None = None,
-        is_admin: bool = False,
-        verified: bool = False,
-    ) -> User:
-        user = User(
-            email=email.strip().lower(),
-            password_hash=password_hash,
-            is_admin=is_admin,
-            email_verified_at=utcnow() if verified else None,
-        )
-        try:
-            with Session(self.db.writer, expire_on_commit=False) as s, s.begin():
-                self._lock_writers(s.connection())
-                s.add(user)
-        except IntegrityError as exc:
-            raise DuplicateUser(f"a user with e-mail {user.email} already exists") from exc
-        return user
-
     def get_user_by_email(self, email: str) -> User | None:
         with self.session() as s:
             return s.scalars(select(User).where(User.email == email.strip().lower())).first()

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from sqlalchemy import Select, UnaryExpression, func, select
 from sqlalchemy.orm import Session, aliased
 
+from dailypapers.dates import last_day
 from dailypapers.db import Database
 from dailypapers.models import DailyEntry, Paper, User
 
@@ -94,9 +95,13 @@ class FeedRepo:
         return found
 
     def latest_day(self) -> date | None:
+        """The latest day with papers (days past the served range, from old imports, are not
+        shown: pages would compute dates past what a date can hold)."""
         with self.db.reader.connect() as conn:
             found: date | None = conn.scalar(
-                select(func.max(DailyEntry.day)).where(DailyEntry.removed_at.is_(None))
+                select(func.max(DailyEntry.day)).where(
+                    DailyEntry.removed_at.is_(None), DailyEntry.day <= last_day()
+                )
             )
         return found
 

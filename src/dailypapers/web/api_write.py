@@ -15,7 +15,7 @@ from dailypapers.arxiv_ids import InvalidArxivId
 from dailypapers.community.repo import NotAllowed
 from dailypapers.community.service import CommunityError, PaperNotFound
 from dailypapers.ingest.http import ArxivRequestRejected, ArxivUnavailable
-from dailypapers.models import User
+from dailypapers.models import MAX_ID, User
 from dailypapers.web.deps import ServicesDep, get_services
 from dailypapers.web.openapi import errors
 from dailypapers.web.serialize import paper_json
@@ -57,7 +57,9 @@ class SubmitRequest(BaseModel):
 
 class CommentRequest(BaseModel):
     body: str = Field(min_length=1, max_length=10_000, description="Markdown")
-    parent_id: int | None = Field(default=None, description="Reply to this comment")
+    parent_id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="Reply to this comment"
+    )
 
 
 class CommentCreated(BaseModel):

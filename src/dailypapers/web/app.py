@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import BaseRoute, Match
+from starlette.routing import Match, Mount
 
 from dailypapers import __version__
 from dailypapers.community.service import Fetcher
@@ -24,11 +24,11 @@ from dailypapers.search.background import BackgroundIndexer
 from dailypapers.search.service import SearchService
 from dailypapers.settings import Settings
 from dailypapers.store import PaperStore, open_store
-from dailypapers.web import api, api_write, feeds, health
+from dailypapers.web import api, api_write, docs, feeds, health
 from dailypapers.web.observability import Observability
 from dailypapers.web.pages import account, auth, feed, paper, search, subscribe
 from dailypapers.web.render import render
-from dailypapers.web.security import SecurityHeaders
+from dailypapers.web.security import HeadAsGet, SecurityHeaders
 from dailypapers.web.services import build_services
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -57,26 +57,37 @@ def _error_response(
     return response
 
 
+PROBED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
 def allowed_methods(request: Request) -> str:
-    """Every method of the route the path belongs to (Starlette names only the first route's;
-    the upvote path has a POST and a DELETE route)."""
-    scope = dict(request.scope, method="")
-    template = None
-    methods: set[str] = set()
-    for route in request.app.routes:
-        if not isinstance(route, BaseRoute) or route.matches(scope)[0] == Match.NONE:
-            continue
-        path = getattr(route, "path", None)
-        template = template or path
-        if path == template:
-            methods |= set(getattr(route, "methods", None) or ())
-    return ", ".join(sorted(methods))
+    """The methods some route would serve at this path: each is probed with the routes' own
+    matching, so included routers and paths served by several routes (the upvote path has a
+    POST and a DELETE route) count, as they would when routing."""
+    allowed = []
+    # From the top: inside a mount (/static) the scope's path is the mount's remainder.
+    base = dict(request.scope, path=request.url.path, root_path="")
+    for method in PROBED_METHODS:
+        scope = dict(base, method=method)
+        for route in request.app.routes:
+            if route.matches(scope)[0] != Match.FULL:
+                continue
+            if isinstance(route, Mount):
+                return "GET, HEAD"  # static files
+            allowed.append(method)
+            break
+    if "GET" in allowed:
+        allowed.insert(1, "HEAD")  # served by HeadAsGet
+    return ", ".join(allowed)
 
 
 def _validation_message(exc: RequestValidationError) -> str:
+    """Each problem names its field and where it was sent: "parent_id (body): …"."""
     problems = []
     for error in exc.errors()[:5]:
-        where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+        kind, *path = [str(part) for part in error.get("loc", ())] or ["request"]
+        name = ".".join(path)
+        where = f"{name} ({kind})" if name else f"the request {kind}"
         problems.append(f"{where}: {error.get('msg', 'invalid')}")
     return "Invalid request — " + "; ".join(problems)
 
@@ -91,8 +102,16 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _error_response(request, 500, "Something went wrong on our side; it was logged.")
+        request_id = str(getattr(request.state, "request_id", "-"))
+        # This runs outside Observability, which has reset its context: name the id here.
+        log.exception(
+            "unhandled error on %s %s",
+            request.method,
+            request.url.path,
+            extra={"request_id": request_id},
+        )
+        message = f"Something went wrong on our side; it was logged (request {request_id})."
+        return _error_response(request, 500, message, {"X-Request-Id": request_id})
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
@@ -140,16 +159,18 @@ def create_app(
         title="dailypapers",
         version=__version__,
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # web.docs serves Swagger UI from the package
         redoc_url=None,
         description="Daily Papers: a Hugging Face–compatible read API, a token-"
         "authenticated write API and Atom/RSS feeds.",
     )
     app.add_middleware(SecurityHeaders, secure_cookies=settings.secure_cookies)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(Observability)  # outermost: ids and timings cover everything
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (
         health.router,
+        docs.router,
         api_write.router,  # before the catch-all GET /api/papers/{arxiv_id:path}
         api.router,
         feeds.router,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, cast
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 
-from dailypapers.models import User
+from dailypapers.models import MAX_ID, User
 from dailypapers.web.security import CSRF_FIELD, SESSION_COOKIE, csrf_valid
 from dailypapers.web.services import Services
 
@@ -40,3 +40,6 @@ async def csrf_protect(request: Request) -> None:
 ServicesDep = Annotated[Services, Depends(get_services)]
 UserDep = Annotated[User | None, Depends(current_user)]
 Csrf = Depends(csrf_protect)
+
+# A row id in a URL: a database integer, so anything past 2^63 - 1 is a clear 4xx, not a 500.
+RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="A positive id")]

@@ -70,6 +70,8 @@ class Observability:
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _SANE_ID.fullmatch(incoming) else uuid.uuid4().hex
         token = REQUEST_ID.set(request_id)
+        # The 500 handler runs outside this middleware, after the id is reset: it reads it here.
+        scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500
 

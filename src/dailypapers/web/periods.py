@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from dailypapers.dates import in_range, served_range
+
 Kind = Literal["date", "week", "month"]
-_WEEK = re.compile(r"(\d{4})-W(\d{2})")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only: \d matches '٢'
+_WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 class BadPeriod(ValueError):
@@ -71,9 +74,23 @@ def month_period(day: date) -> Period:
 
 
 def parse_period(kind: Kind, text: str) -> Period:
-    """Parse YYYY-MM-DD, YYYY-Www or YYYY-MM into a period."""
+    """Parse YYYY-MM-DD, YYYY-Www or YYYY-MM into a period within the served dates."""
+    outside = BadPeriod(f"{text} is outside the dates served here ({served_range()})")
     try:
-        if kind == "date":
+        period = _parse(kind, text)
+    except OverflowError:  # e.g. the last week of 9999 ends in the year 10000
+        raise outside from None
+    if period is None:
+        expected = {"date": "YYYY-MM-DD", "week": "YYYY-Www (e.g. 2026-W06)", "month": "YYYY-MM"}
+        raise BadPeriod(f"{text[:40]!r} is not a {kind}: expected {expected[kind]}")
+    if not (in_range(period.start) and in_range(period.end)):
+        raise outside
+    return period
+
+
+def _parse(kind: Kind, text: str) -> Period | None:
+    try:
+        if kind == "date" and _DAY.fullmatch(text):
             return day_period(date.fromisoformat(text))
         if kind == "week" and (m := _WEEK.fullmatch(text)):
             return week_period(date.fromisocalendar(int(m[1]), int(m[2]), 1))
@@ -81,5 +98,4 @@ def parse_period(kind: Kind, text: str) -> Period:
             return month_period(date(int(m[1]), int(m[2]), 1))
     except ValueError:
         pass
-    expected = {"date": "YYYY-MM-DD", "week": "YYYY-Www (e.g. 2026-W06)", "month": "YYYY-MM"}
-    raise BadPeriod(f"{text[:40]!r} is not a {kind}: expected {expected[kind]}")
+    return None

@@ -77,6 +77,28 @@ class SecurityHeaders:
         return carrier.headers["set-cookie"]
 
 
+class HeadAsGet:
+    """HEAD is GET without the body (RFC 9110): FastAPI routes declare GET only, so curl -I
+    and link checkers got 405 on every page."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app(dict(scope, method="GET"), receive, send_headers_only)
+
+
 def csrf_cookie_value(request: Request) -> str:
     return request.cookies.get(CSRF_COOKIE) or str(getattr(request.state, "csrf_cookie", ""))
 

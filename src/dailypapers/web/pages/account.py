@@ -13,7 +13,7 @@ from dailypapers.digest.interests import SubscriptionError
 from dailypapers.ingest.http import ArxivRequestRejected, ArxivUnavailable
 from dailypapers.models import User, utcnow
 from dailypapers.store import FeedQuery
-from dailypapers.web.deps import Csrf, ServicesDep, UserDep
+from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
 from dailypapers.web.pages.digest_form import DigestChoice, DigestForm
 from dailypapers.web.render import render
 from dailypapers.web.services import Services
@@ -75,18 +75,19 @@ def submit(
 def settings_page(request: Request, services: ServicesDep, user: UserDep) -> Response:
     if user is None:
         return _login_redirect("/settings")
-    tokens = services.accounts.repo.api_tokens(user.id)
-    return render(
-        request, "settings.html", {"tokens": tokens, "new_token": None} | _digest(services, user)
-    )
+    return render(request, "settings.html", _settings(services, user))
 
 
-def _digest(services: Services, user: User, **extra: object) -> dict[str, object]:
-    """The settings page's digest section: the subscription for the account's address."""
+def _settings(services: Services, user: User, **extra: object) -> dict[str, object]:
+    """Everything the settings page shows: API tokens and the digest subscription."""
     sub = services.subscriptions.for_user(user)
     active = sub is not None and sub.confirmed_at is not None and sub.unsubscribed_at is None
-    form = DigestChoice.of(sub).fields()
-    return {"digest": sub if active else None, "digest_form": form} | extra
+    return {
+        "tokens": services.accounts.repo.api_tokens(user.id),
+        "new_token": None,
+        "digest": sub if active else None,
+        "digest_form": DigestChoice.of(sub).fields(),
+    } | extra
 
 
 @router.post("/settings/digest", dependencies=[Csrf])
@@ -103,10 +104,7 @@ def save_digest(
             user.email, choice.frequency, choice.interests(), user=user
         )
     except SubscriptionError as exc:
-        tokens = services.accounts.repo.api_tokens(user.id)
-        context = {"tokens": tokens, "new_token": None} | _digest(
-            services, user, digest_error=str(exc)
-        )
+        context = _settings(services, user, digest_error=str(exc))
         return render(request, "settings.html", context, 400)
     return RedirectResponse("/settings?digest=saved#digest", status_code=303)
 
@@ -131,12 +129,13 @@ def create_token(
     if user is None:
         return _login_redirect("/settings")
     token = services.accounts.repo.create_api_token(user.id, name.strip() or "token")
-    tokens = services.accounts.repo.api_tokens(user.id)
-    return render(request, "settings.html", {"tokens": tokens, "new_token": token})
+    page = render(request, "settings.html", _settings(services, user, new_token=token))
+    page.headers["Cache-Control"] = "no-store"  # the secret is shown once and never cached
+    return page
 
 
 @router.post("/settings/tokens/{token_id}/delete", dependencies=[Csrf])
-def delete_token(token_id: int, services: ServicesDep, user: UserDep) -> Response:
+def delete_token(token_id: RowId, services: ServicesDep, user: UserDep) -> Response:
     if user is None:
         return _login_redirect("/settings")
     services.accounts.repo.delete_api_token(user.id, token_id)

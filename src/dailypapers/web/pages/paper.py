@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from dailypapers.arxiv_ids import InvalidArxivId, parse_arxiv_id
 from dailypapers.community.repo import NotAllowed
 from dailypapers.community.service import CommunityError
-from dailypapers.models import Paper
+from dailypapers.models import MAX_ID, Paper
 from dailypapers.web.citation import bibtex, citation_meta
-from dailypapers.web.deps import Csrf, ServicesDep, UserDep
+from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
 from dailypapers.web.render import render
 from dailypapers.web.services import Services
 
@@ -86,7 +86,7 @@ def add_comment(
     services: ServicesDep,
     user: UserDep,
     body: Annotated[str, Form(max_length=20_000)],
-    parent_id: Annotated[int | None, Form()] = None,
+    parent_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     paper = _paper_or_404(services, arxiv_id)
     if user is None:
@@ -110,7 +110,7 @@ def _comment_paper(services: Services, comment_id: int) -> Paper:
 @router.post("/comments/{comment_id}/edit", dependencies=[Csrf])
 def edit_comment(
     request: Request,
-    comment_id: int,
+    comment_id: RowId,
     services: ServicesDep,
     user: UserDep,
     body: Annotated[str, Form(max_length=20_000)],
@@ -125,7 +125,7 @@ def edit_comment(
 
 @router.post("/comments/{comment_id}/delete", dependencies=[Csrf])
 def delete_comment(
-    request: Request, comment_id: int, services: ServicesDep, user: UserDep
+    request: Request, comment_id: RowId, services: ServicesDep, user: UserDep
 ) -> Response:
     paper = _comment_paper(services, comment_id)
     try:
@@ -137,7 +137,7 @@ def delete_comment(
 
 @router.post("/comments/{comment_id}/hide", dependencies=[Csrf])
 def hide_comment(
-    request: Request, comment_id: int, services: ServicesDep, user: UserDep
+    request: Request, comment_id: RowId, services: ServicesDep, user: UserDep
 ) -> Response:
     paper = _comment_paper(services, comment_id)
     try:

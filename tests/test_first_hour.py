@@ -1,0 +1,353 @@
+"""Defects a newcomer met in the first hour (issue 16), each pinned by a test, both engines."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+
+from dailypapers.records import PaperRecord
+from dailypapers.store import PaperStore
+from helpers import csrf_from, make_user, run_cli
+
+PAPER = "2602.00001"
+HUGE_ID = 2**63  # one past the largest id a database column holds
+
+
+@pytest.fixture
+def paper(store: PaperStore) -> str:
+    store.upsert_papers(
+        [
+            PaperRecord(
+                arxiv_id=PAPER,
+                title="A paper on edges",
+                authors=["Ada"],
+                upvotes=5,
+                daily_day=date(2026, 2, 3),
+            )
+        ]
+    )
+    return PAPER
+
+
+def browser(client: TestClient, session: str) -> TestClient:
+    signed_in = TestClient(client.app, cookies={"dp_session": session})
+    signed_in.get("/")  # picks up a CSRF cookie
+    return signed_in
+
+
+# -- API tokens from Settings ----------------------------------------------------------------
+def test_a_token_created_in_settings_is_shown_once_and_works(
+    client: TestClient, store: PaperStore, paper: str
+) -> None:
+    _, _, session = make_user(store, "ada")
+    ada = browser(client, session)
+    token = csrf_from(ada.get("/settings").text)
+    created = ada.post("/settings/tokens", data={"name": "laptop", "csrf_token": token})
+    assert created.status_code == 200, created.text
+    secret = re.search(r"\b(dp_[A-Za-z0-9_-]{20,})", created.text)
+    assert secret, "the new token is shown"
+    assert "laptop" in created.text
+    assert created.headers["cache-control"] == "no-store"  # a secret: never cached
+    again = ada.get("/settings").text
+    assert secret[1] not in again and "<span>laptop</span>" in again  # shown once
+    vote = client.post(
+        f"/api/papers/{paper}/upvote", headers={"Authorization": f"Bearer {secret[1]}"}
+    )
+    assert vote.status_code == 200 and vote.json()["upvoted"] is True
+    token_id = re.search(r'laptop</span>.*?action="/settings/tokens/(\d+)/delete"', again, re.S)
+    assert token_id
+    revoked = ada.post(f"/settings/tokens/{token_id[1]}/delete", data={"csrf_token": token})
+    assert revoked.status_code == 200 and "<span>laptop</span>" not in revoked.text
+    denied = client.post(
+        f"/api/papers/{paper}/upvote", headers={"Authorization": f"Bearer {secret[1]}"}
+    )
+    assert denied.status_code == 401
+
+
+# -- API docs ---------------------------------------------------------------------------------
+def test_api_docs_load_swagger_from_the_package(client: TestClient) -> None:
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert sources and all(s.startswith("/") and not s.startswith("//") for s in sources)
+    assert "<script>" not in page.text  # the CSP allows no inline script
+    for source in sources:
+        assert client.get(source).status_code == 200, source
+
+
+# -- usernames --------------------------------------------------------------------------------
+def test_cli_users_get_a_valid_unique_username(env: dict[str, str], store: PaperStore) -> None:
+    made = run_cli("user", "create", "ada.lovelace@example.org", env=env)
+    assert made.returncode == 0, made.stderr
+    again = run_cli("user", "create", "ada.lovelace@example.com", env=env)
+    assert again.returncode == 0, again.stderr
+    named = run_cli("user", "create", "grace@example.org", "--username", "grace-h", env=env)
+    assert named.returncode == 0, named.stderr
+    names = {store.get_user_by_email(e).username for e in ("ada.lovelace@example.org",)}  # type: ignore[union-attr]
+    second = store.get_user_by_email("ada.lovelace@example.com")
+    assert names == {"ada-lovelace"} and second is not None
+    assert second.username and second.username != "ada-lovelace"
+    assert store.get_user_by_email("grace@example.org").username == "grace-h"  # type: ignore[union-attr]
+    for n, bad in enumerate(("none", "Admin", "a", "x" * 41, "bad name")):
+        refused = run_cli("user", "create", f"u{n}@example.org", "--username", bad, env=env)
+        assert refused.returncode != 0 and "username" in refused.stderr.lower(), bad
+    taken = run_cli("user", "create", "g2@example.org", "--username", "GRACE-H", env=env)
+    assert taken.returncode != 0 and "taken" in taken.stderr
+
+
+@pytest.mark.parametrize("name", ["None", "admin", "API", "settings", "login", "null"])
+def test_reserved_usernames_are_refused_at_sign_up(client: TestClient, name: str) -> None:
+    page = client.get("/signup")
+    answer = client.post(
+        "/signup",
+        data={
+            "email": "someone@example.org",
+            "username": name,
+            "password": "correct horse battery",
+            "csrf_token": csrf_from(page.text),
+        },
+    )
+    assert answer.status_code == 400 and "reserved" in answer.text
+
+
+# -- ids out of range -------------------------------------------------------------------------
+def test_ids_past_the_database_range_are_404_or_422(
+    client: TestClient, store: PaperStore, paper: str
+) -> None:
+    _, api_token, session = make_user(store, "ada", admin=True)
+    ada = browser(client, session)
+    token = csrf_from(ada.get("/settings").text)
+    for path in (
+        f"/comments/{HUGE_ID}/edit",
+        f"/comments/{HUGE_ID}/delete",
+        f"/comments/{HUGE_ID}/hide",
+        f"/settings/tokens/{HUGE_ID}/delete",
+        "/comments/-1/delete",
+    ):
+        answer = ada.post(path, data={"csrf_token": token, "body": "x"})
+        assert answer.status_code in {400, 404, 422}, (path, answer.status_code)
+    form = ada.post(
+        f"/papers/{paper}/comments",
+        data={"csrf_token": token, "body": "hi", "parent_id": str(HUGE_ID)},
+    )
+    assert form.status_code in {400, 404}, form.text
+    api = client.post(
+        f"/api/papers/{paper}/comments",
+        json={"body": "hi", "parent_id": HUGE_ID},
+        headers={"Authorization": f"Bearer {api_token}"},
+    )
+    assert api.status_code == 422 and "parent_id" in api.json()["error"]
+
+
+# -- dates out of range -----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/papers/week/9999-W52",
+        "/papers/week/0001-W01",
+        "/papers/month/9999-12",
+        "/papers/month/0001-01",
+        "/papers/date/9999-12-31",
+        "/papers/date/0001-01-01",
+        "/api/daily_papers?week=9999-W52",
+        "/api/daily_papers?week=0001-W01",
+        "/api/daily_papers?month=9999-12",
+        "/api/daily_papers?month=0001-01",
+        "/api/daily_papers?date=9999-12-31",
+    ],
+)
+def test_edge_dates_are_a_clear_4xx(client: TestClient, paper: str, path: str) -> None:
+    answer = client.get(path)
+    assert answer.status_code in {400, 404, 422}, answer.text
+    assert "1991" in answer.text  # says which range is served
+
+
+def test_import_refuses_dates_outside_the_sane_range(
+    env: dict[str, str], store: PaperStore, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    source = Path(str(tmp_path)) / "edge.jsonl"
+    rows = [
+        {"arxiv_id": "2602.00002", "title": "Fine", "submitted_on_daily": "2026-02-02"},
+        {"arxiv_id": "2602.00003", "title": "Far", "submitted_on_daily": "9999-12-31"},
+        {"arxiv_id": "2602.00004", "title": "Old", "published": "0001-01-01"},
+        {
+            "id": "2602.00005",
+            "title": "Snap",
+            "versions": [{"version": "v1", "created": "0001-01-01"}],
+        },
+    ]
+    source.write_text("\n".join(json.dumps(r) for r in rows))
+    result = run_cli("import", str(source), env=env)
+    assert "9999-12-31" in result.stderr + result.stdout and "1991" in result.stderr + result.stdout
+    assert store.get_paper("2602.00002") is not None
+    for refused in ("2602.00003", "2602.00004", "2602.00005"):
+        assert store.get_paper(refused) is None
+
+
+def test_pages_survive_a_far_date_already_stored(client: TestClient, store: PaperStore) -> None:
+    """A database filled before the import check keeps working (the row bypasses import)."""
+    store.upsert_papers(
+        [
+            PaperRecord(arxiv_id="2602.00008", title="t", daily_day=date(2026, 2, 3), upvotes=3),
+            PaperRecord(arxiv_id="2602.00009", title="t", daily_day=date(9999, 12, 31)),
+        ]
+    )
+    for path in (
+        "/papers/trending",
+        "/api/daily_papers?sort=trending",
+        "/",
+        "/api/papers/search?q=t",
+    ):
+        assert client.get(path).status_code == 200, path
+
+
+# -- e-mail addresses -------------------------------------------------------------------------
+BAD_EMAILS = [
+    "a@example.org,b@example.org",
+    "a\x00b@example.org",
+    "Ada <ada@example.org>",
+    "=?utf-8?q?ada?=@example.org",
+    "ada@=?utf-8?b?ZXhhbXBsZQ==?=.org",
+    "ada@localhost",
+    "ada@@example.org",
+]
+
+
+@pytest.mark.parametrize("email", BAD_EMAILS)
+def test_bad_email_addresses_are_refused_clearly(client: TestClient, email: str) -> None:
+    forms = {
+        "/signup": {"email": email, "username": "someone", "password": "correct horse battery"},
+        "/login": {"email": email, "password": "correct horse battery"},
+        "/password-reset": {"email": email},
+        "/subscribe": {"email": email, "frequency": "daily"},
+    }
+    for path, data in forms.items():
+        page = client.get(path)
+        answer = client.post(path, data=data | {"csrf_token": csrf_from(page.text)})
+        assert answer.status_code < 500, (path, answer.status_code)
+        if path in {"/signup", "/subscribe"}:
+            assert answer.status_code == 400 and "e-mail address" in answer.text, path
+
+
+def test_email_addresses_are_normalised(client: TestClient) -> None:
+    from dailypapers.accounts.service import normalize_email
+
+    assert normalize_email("  Ada@Example.ORG ") == "ada@example.org"
+    assert normalize_email("ada@bücher.example") == "ada@xn--bcher-kva.example"
+
+
+def test_migration_names_accounts_that_had_none(db_url: str) -> None:
+    from sqlalchemy import text
+
+    from dailypapers.db import upgrade
+    from dailypapers.store import open_store
+
+    store = open_store(db_url)
+    upgrade(store.db, "0009")
+    with store.db.writer.begin() as conn:
+        for n, (email, name) in enumerate(
+            [("ada@example.org", None), ("x@example.org", "None"), ("y@example.org", "ada")]
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, email, username, is_admin, created_at) "
+                    "VALUES (:id, :email, :name, false, CURRENT_TIMESTAMP)"
+                ),
+                {"id": n + 1, "email": email, "name": name},
+            )
+    store.upgrade()
+    with store.db.reader.connect() as conn:
+        names = dict(conn.execute(text("SELECT email, username FROM users")).all())
+    store.close()
+    assert names == {"ada@example.org": "ada-2", "x@example.org": "user-x", "y@example.org": "ada"}
+
+
+# -- protocol details -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("PUT", "/", "GET, HEAD"),
+        ("DELETE", "/papers/date/2026-02-03", "GET, HEAD"),
+        ("GET", f"/api/papers/{PAPER}/upvote", "POST, DELETE"),
+        ("GET", "/settings/tokens", "POST"),
+        ("POST", "/static/app.css", "GET, HEAD"),
+        ("PATCH", "/feeds/daily.atom", "GET, HEAD"),
+    ],
+)
+def test_405_names_the_allowed_methods(
+    client: TestClient, paper: str, method: str, path: str, allow: str
+) -> None:
+    answer = client.request(method, path)
+    assert answer.status_code == 405 and answer.headers["allow"] == allow
+
+
+def test_head_answers_like_get_without_a_body(client: TestClient, paper: str) -> None:
+    for path in ("/", f"/papers/{PAPER}", "/feeds/daily.atom", "/static/app.css", "/healthz"):
+        get, head = client.get(path), client.head(path)
+        assert head.status_code == get.status_code == 200, path
+        assert head.content == b"" and head.headers["content-type"] == get.headers["content-type"]
+
+
+@pytest.mark.parametrize("arxiv_id", ["٢٦٠٢.٠٠٠٠١", "2602.0000١", "2602.00001v١", "hep-th/990100١"])
+def test_arxiv_ids_take_ascii_digits_only(client: TestClient, paper: str, arxiv_id: str) -> None:
+    answer = client.get(f"/api/papers/{arxiv_id}")
+    assert answer.status_code == 400 and "not an arXiv identifier" in answer.json()["error"]
+
+
+def test_hidden_comments_take_no_replies(client: TestClient, store: PaperStore, paper: str) -> None:
+    _, token, _ = make_user(store, "ada")
+    _, _, mod_session = make_user(store, "moderator1", admin=True)
+    auth = {"Authorization": f"Bearer {token}"}
+    top = client.post(f"/api/papers/{paper}/comments", json={"body": "spam"}, headers=auth)
+    reply = client.post(
+        f"/api/papers/{paper}/comments",
+        json={"body": "re", "parent_id": top.json()["id"]},
+        headers=auth,
+    )
+    mod = browser(client, mod_session)
+    mod.post(
+        f"/comments/{top.json()['id']}/hide", data={"csrf_token": csrf_from(mod.get("/").text)}
+    )
+    for parent in (top.json()["id"], reply.json()["id"]):
+        refused = client.post(
+            f"/api/papers/{paper}/comments",
+            json={"body": "more", "parent_id": parent},
+            headers=auth,
+        )
+        assert refused.status_code == 403 and "hid" in refused.json()["error"]
+    assert store.get_paper(paper).num_comments == 1  # the hidden one does not count
+
+
+def test_validation_messages_name_the_field(
+    client: TestClient, store: PaperStore, paper: str
+) -> None:
+    _, token, _ = make_user(store, "ada")
+    auth = {"Authorization": f"Bearer {token}"}
+    empty = client.post(f"/api/papers/{paper}/comments", json={"body": ""}, headers=auth)
+    assert "body (body)" in empty.json()["error"]
+    missing = client.post(f"/api/papers/{paper}/comments", headers=auth)
+    assert "the request body" in missing.json()["error"]
+    query = client.get("/api/daily_papers?limit=abc")
+    assert "limit (query)" in query.json()["error"]
+
+
+def test_unhandled_errors_log_the_request_id(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    def boom() -> None:
+        raise RuntimeError("boom")
+
+    client.app.add_api_route("/boom-for-test", boom)  # type: ignore[attr-defined]
+    quiet = TestClient(client.app, raise_server_exceptions=False)
+    with caplog.at_level("ERROR"):
+        answer = quiet.get("/boom-for-test", headers={"X-Request-Id": "req-12345678"})
+    assert answer.status_code == 500 and answer.headers["x-request-id"] == "req-12345678"
+    assert "req-12345678" in answer.text
+    records = [r for r in caplog.records if "unhandled error" in r.getMessage()]
+    assert records and records[0].request_id == "req-12345678"  # type: ignore[attr-defined]
