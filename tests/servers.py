@@ -17,6 +17,8 @@ import httpx
 import uvicorn
 from aiosmtpd.controller import Controller
 
+from dailypapers.web.server import uvicorn_options
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -106,7 +108,12 @@ class LiveServer:
     def __init__(self, app: Any) -> None:
         self.port = free_port()
         config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+            app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="on",
+            **uvicorn_options(),  # the same protocol and limits as `dailypapers serve`
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

@@ -276,6 +276,7 @@ def test_migration_names_accounts_that_had_none(db_url: str) -> None:
         ("DELETE", "/papers/date/2026-02-03", "GET, HEAD"),
         ("GET", f"/api/papers/{PAPER}/upvote", "POST, DELETE"),
         ("GET", "/settings/tokens", "POST"),
+        ("OPTIONS", "/api/papers/submit", "POST"),  # not the GET /api/papers/{id} catch-all
         ("POST", "/static/app.css", "GET, HEAD"),
         ("PATCH", "/feeds/daily.atom", "GET, HEAD"),
     ],
@@ -351,3 +352,112 @@ def test_unhandled_errors_log_the_request_id(
     assert "req-12345678" in answer.text
     records = [r for r in caplog.records if "unhandled error" in r.getMessage()]
     assert records and records[0].request_id == "req-12345678"  # type: ignore[attr-defined]
+
+
+# -- request size limits (a real server: the limits live in the HTTP protocol) -----------------
+def _raw_exchange(port: int, payload: bytes, chunk: int = 16 * 1024) -> bytes:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        try:
+            for start in range(0, len(payload), chunk):
+                sock.sendall(payload[start : start + chunk])
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server stopped reading: its answer is waiting
+        answer = b""
+        while data := sock.recv(65536):
+            answer += data
+            if b"\r\n\r\n" in answer and len(answer) > 200:
+                break
+    return answer
+
+
+def test_request_heads_are_bounded(live: object) -> None:
+    from dailypapers.web.server import MAX_REQUEST_HEAD
+
+    port = live.port  # type: ignore[attr-defined]
+    fine = _raw_exchange(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert fine.startswith(b"HTTP/1.1 200")
+    filler = b"X-Filler: " + b"a" * 1000 + b"\r\n"
+    many = filler * (2 * MAX_REQUEST_HEAD // len(filler))  # checked per read: give a margin
+    for head in (
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + many + b"\r\n",  # many headers
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 4 * MAX_REQUEST_HEAD,  # one
+        b"GET /?q=" + b"c" * 2 * MAX_REQUEST_HEAD + b" HTTP/1.1\r\n",  # the request line
+    ):
+        answer = _raw_exchange(port, head)
+        assert answer.startswith(b"HTTP/1.1 431"), answer[:80]
+    # the server is still fine afterwards
+    assert _raw_exchange(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").startswith(
+        b"HTTP/1.1 200"
+    )
+
+
+def test_a_large_body_with_small_headers_is_not_a_large_head(live: object) -> None:
+    import httpx
+
+    from dailypapers.web.server import MAX_BODY
+
+    url = live.url  # type: ignore[attr-defined]
+    small = httpx.post(f"{url}/api/papers/submit", content=b"{" + b" " * 200_000 + b"}")
+    assert small.status_code == 401  # read in full, then refused for the missing token
+    large = httpx.post(f"{url}/api/papers/submit", content=b"x" * (MAX_BODY + 1))
+    assert large.status_code == 413
+
+
+# -- feeds -------------------------------------------------------------------------------------
+HOSTILE = '<script>alert(1)</script><b onmouseover="x()">bold</b> & more'
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+@pytest.mark.parametrize("query", ["graph\x00\x01\x0b\x1f", "\ufffe\uffff x", HOSTILE, "é 𝛼 ✓"])
+def test_feeds_are_valid_xml_for_any_query(
+    client: TestClient, store: PaperStore, fmt: str, query: str
+) -> None:
+    from xml.etree import ElementTree
+
+    store.upsert_papers(
+        [PaperRecord(arxiv_id=PAPER, title=HOSTILE, abstract=HOSTILE, daily_day=date(2026, 2, 3))]
+    )
+    for path in (f"/feeds/search.{fmt}", f"/feeds/daily.{fmt}", f"/feeds/trending.{fmt}"):
+        answer = client.get(path, params={"q": query})
+        assert answer.status_code == 200
+        ElementTree.fromstring(answer.content)  # well-formed, or this raises
+
+
+def test_rss_text_is_escaped_for_readers_that_render_html(
+    client: TestClient, store: PaperStore
+) -> None:
+    from xml.etree import ElementTree
+
+    store.upsert_papers(
+        [PaperRecord(arxiv_id=PAPER, title=HOSTILE, abstract=HOSTILE, daily_day=date(2026, 2, 3))]
+    )
+    rss = ElementTree.fromstring(client.get("/feeds/daily.rss").content)
+    item = rss.find("channel/item")
+    assert item is not None
+    for field in ("title", "description"):
+        text = item.findtext(field) or ""
+        assert "<script>" not in text and "&lt;script&gt;" in text, field  # HTML-escaped
+    atom = ElementTree.fromstring(client.get("/feeds/daily.atom").content)
+    entry_title = atom.findtext(
+        "{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}title"
+    )
+    assert entry_title == HOSTILE  # Atom says type="text": the exact title, escaped once
+
+
+def test_search_feed_links_to_the_search_page(client: TestClient) -> None:
+    from xml.etree import ElementTree
+
+    atom = ElementTree.fromstring(
+        client.get("/feeds/search.atom", params={"q": "graph nets"}).content
+    )
+    links = {
+        link.get("rel"): link.get("href")
+        for link in atom.findall("{http://www.w3.org/2005/Atom}link")
+    }
+    assert links["alternate"].endswith("/search?q=graph%20nets")
+    rss = ElementTree.fromstring(
+        client.get("/feeds/search.rss", params={"q": "graph nets"}).content
+    )
+    assert (rss.findtext("channel/link") or "").endswith("/search?q=graph%20nets")

@@ -7,9 +7,7 @@ import uvicorn
 
 from dailypapers.cli.common import load_settings, opened_store
 from dailypapers.web.observability import configure_logging
-
-GRACEFUL_SECONDS = 10
-MAX_REQUEST_HEAD = 64 * 1024  # a pasted abstract fits in a search URL; beyond it: 400
+from dailypapers.web.server import uvicorn_options
 
 
 def serve(
@@ -28,9 +26,7 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
         log_config=None,  # keep our JSON logging
         access_log=False,  # the app logs each request with its id
-        timeout_graceful_shutdown=GRACEFUL_SECONDS,
-        h11_max_incomplete_event_size=MAX_REQUEST_HEAD,
+        **uvicorn_options(),
     )

@@ -15,7 +15,8 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match, Mount
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
+from starlette.routing import Route
 
 from dailypapers import __version__
 from dailypapers.community.service import Fetcher
@@ -29,6 +30,7 @@ from dailypapers.web.observability import Observability
 from dailypapers.web.pages import account, auth, feed, paper, search, subscribe
 from dailypapers.web.render import render
 from dailypapers.web.security import HeadAsGet, SecurityHeaders
+from dailypapers.web.server import MAX_BODY
 from dailypapers.web.services import build_services
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -57,28 +59,27 @@ def _error_response(
     return response
 
 
-PROBED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 def allowed_methods(request: Request) -> str:
-    """The methods some route would serve at this path: each is probed with the routes' own
-    matching, so included routers and paths served by several routes (the upvote path has a
-    POST and a DELETE route) count, as they would when routing."""
-    allowed = []
-    # From the top: inside a mount (/static) the scope's path is the mount's remainder.
-    base = dict(request.scope, path=request.url.path, root_path="")
-    for method in PROBED_METHODS:
-        scope = dict(base, method=method)
-        for route in request.app.routes:
-            if route.matches(scope)[0] != Match.FULL:
-                continue
-            if isinstance(route, Mount):
-                return "GET, HEAD"  # static files
-            allowed.append(method)
-            break
-    if "GET" in allowed:
-        allowed.insert(1, "HEAD")  # served by HeadAsGet
-    return ", ".join(allowed)
+    """The methods of the resource at this path, from every route whose template matches it
+    (the upvote path has a POST and a DELETE route). Where several templates match (GET
+    /api/papers/{id:path} also matches /api/papers/submit), the most specific one is the
+    resource: fewest parameters, then the longest template."""
+    path = request.url.path
+    if path.startswith("/static/"):
+        return "GET, HEAD"
+    served: dict[str, set[str]] = {}
+    for route in request.app.state.routes:
+        if route.path_regex.match(path):
+            served.setdefault(route.path, set()).update(route.methods or ())
+    if not served:
+        return ""
+    methods = served[min(served, key=lambda t: (t.count("{"), -len(t)))]
+    if "GET" in methods:
+        methods.add("HEAD")  # served by HeadAsGet
+    return ", ".join(m for m in METHOD_ORDER if m in methods)
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -166,9 +167,10 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders, secure_cookies=settings.secure_cookies)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(RequestBodyLimitMiddleware, max_body_size=MAX_BODY)
     app.add_middleware(Observability)  # outermost: ids and timings cover everything
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in (
+    routers = (
         health.router,
         docs.router,
         api_write.router,  # before the catch-all GET /api/papers/{arxiv_id:path}
@@ -180,7 +182,8 @@ def create_app(
         search.router,
         subscribe.router,
         paper.router,
-    ):
+    )
+    for router in routers:
         app.include_router(router)
     install_error_handlers(app)
 
@@ -188,6 +191,13 @@ def create_app(
     def favicon() -> Response:
         return Response((STATIC_DIR / "favicon.svg").read_bytes(), media_type="image/svg+xml")
 
+    # Every route as declared, for the Allow header of 405 answers (app.routes nests them).
+    app.state.routes = [
+        route
+        for router in (app.router, *routers)
+        for route in router.routes
+        if isinstance(route, Route)
+    ]
     return app
 
 

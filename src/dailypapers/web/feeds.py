@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -34,26 +36,40 @@ def _rfc822(moment: datetime | None) -> str:
     return format_datetime((moment or utcnow()).replace(tzinfo=UTC), usegmt=True)
 
 
+# Characters XML 1.0 cannot carry at all, escaped or not (C0 controls but tab and newlines,
+# surrogates, U+FFFE/U+FFFF): a query or a title holding one would break the whole feed.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def as_html(text: object) -> str:
+    """Text for an RSS element that readers render as HTML: escaped for HTML here, and
+    then for XML by the template (RSS has no 'this is plain text' marker, unlike Atom)."""
+    return html.escape(str(text or ""), quote=False)
+
+
 def _feed(
     request: Request,
     services: Services,
     fmt: Format,
     title: str,
-    self_path: str,
+    paths: tuple[str, str],
     entries: Sequence[tuple[Paper, datetime | None]],
 ) -> Response:
+    """A feed at ``paths[0]`` whose web page (the alternate link) is ``paths[1]``."""
     base = services.settings.base_url.rstrip("/")
     updated = max((when for _, when in entries if when), default=None)
     body = templates.get_template(f"feeds/{fmt}.xml").render(
         title=f"{title} · {services.settings.site_name}",
         base=base,
-        self_url=base + self_path,
+        self_url=base + paths[0],
+        page_url=base + paths[1],
         updated=updated,
         entries=entries,
         rfc3339=_rfc3339,
         rfc822=_rfc822,
+        as_html=as_html,
     )
-    return Response(body, media_type=MEDIA[fmt])
+    return Response(_NOT_XML.sub("", body), media_type=MEDIA[fmt])
 
 
 @router.get("/daily.{fmt}", response_class=Response, responses=feed_responses())
@@ -65,14 +81,15 @@ def daily(request: Request, fmt: Format, services: ServicesDep) -> Response:
         period = day_period(day)
         items = services.feeds.items(FeedQuery(period.start, period.end, limit=FEED_SIZE))
     entries = [(i.paper, i.entry.submitted_at) for i in items]
-    return _feed(request, services, fmt, "Daily Papers", f"/feeds/daily.{fmt}", entries)
+    return _feed(request, services, fmt, "Daily Papers", (f"/feeds/daily.{fmt}", "/"), entries)
 
 
 @router.get("/trending.{fmt}", response_class=Response, responses=feed_responses())
 def trending(request: Request, fmt: Format, services: ServicesDep) -> Response:
     ranked = trending_items(services.feeds, FEED_SIZE)
     entries = [(item.paper, item.entry.submitted_at) for item, _ in ranked]
-    return _feed(request, services, fmt, "Trending papers", f"/feeds/trending.{fmt}", entries)
+    paths = (f"/feeds/trending.{fmt}", "/papers/trending")
+    return _feed(request, services, fmt, "Trending papers", paths, entries)
 
 
 @router.get("/search.{fmt}", response_class=Response, responses=feed_responses())
@@ -85,6 +102,5 @@ def search(
     found = services.search.search(q, limit=FEED_SIZE, snippets=False)
     papers = [hit.paper for hit in found.hits]
     entries = [(paper, paper.published) for paper in papers]
-    return _feed(
-        request, services, fmt, f"Search: {q}", f"/feeds/search.{fmt}?q={quote(q)}", entries
-    )
+    paths = (f"/feeds/search.{fmt}?q={quote(q)}", f"/search?q={quote(q)}")
+    return _feed(request, services, fmt, f"Search: {q}", paths, entries)
