@@ -41,6 +41,7 @@ def test_unverified_accounts_cannot_log_in(client: TestClient, smtp: SmtpSink) -
             "csrf_token": csrf_from(page.text),
         },
     )
+    smtp.wait_for(EMAIL)  # the account is made after the answer, with the first mail
     response = log_in(client, EMAIL, "long enough pw")
     assert response.status_code == 400 and "confirm your e-mail" in response.text
     assert len(smtp.wait_for(EMAIL, count=2)) == 2  # a fresh link was sent
@@ -145,7 +146,30 @@ def test_login_rate_limit(client: TestClient, store: PaperStore) -> None:
     statuses = [log_in(client, EMAIL, f"guess {n}").status_code for n in range(12)]
     assert statuses[:10] == [400] * 10
     assert statuses[10:] == [429, 429]
-    assert "Too many attempts" in log_in(client, EMAIL, "again").text
+    assert "Too many failed log-ins to this account" in log_in(client, EMAIL, "again").text
+
+
+def test_failed_log_ins_elsewhere_never_lock_the_owner_out(
+    client: TestClient, smtp: SmtpSink
+) -> None:
+    sign_up_and_verify(client, smtp, EMAIL, "ada")
+    attacker = TestClient(client.app, client=("203.0.113.9", 4000))
+    for n in range(12):
+        log_in(attacker, EMAIL, f"guess {n}")
+    assert log_in(attacker, EMAIL).status_code == 429  # even the right password, from there
+    owner = TestClient(client.app, client=("198.51.100.7", 4000))
+    assert log_in(owner, EMAIL).status_code == 303
+
+
+def test_successful_log_ins_do_not_count(client: TestClient, smtp: SmtpSink) -> None:
+    sign_up_and_verify(client, smtp, EMAIL, "ada")
+    assert [log_in(client, EMAIL).status_code for _ in range(15)] == [303] * 15
+
+
+def test_one_address_trying_many_accounts_is_stopped(client: TestClient) -> None:
+    statuses = [log_in(client, f"user{n}@example.org", "guess").status_code for n in range(52)]
+    assert statuses[:50] == [400] * 50 and statuses[50:] == [429, 429]
+    assert "from your network" in log_in(client, "other@example.org", "x").text
 
 
 def test_signup_rate_limit(client: TestClient, smtp: SmtpSink) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from datetime import date
@@ -461,3 +462,82 @@ def test_search_feed_links_to_the_search_page(client: TestClient) -> None:
         client.get("/feeds/search.rss", params={"q": "graph nets"}).content
     )
     assert (rss.findtext("channel/link") or "").endswith("/search?q=graph%20nets")
+
+
+# -- timing does not tell whether an address is registered -------------------------------------
+def _auc(slow: list[float], fast: list[float]) -> float:
+    """P(a time from ``slow`` > one from ``fast``): 0.5 when the two cannot be told apart."""
+    pairs = [(a > b) + 0.5 * (a == b) for a in slow for b in fast]
+    return sum(pairs) / len(pairs)
+
+
+_VISITORS = itertools.count()
+
+
+def _timed_posts(client: TestClient, path: str, forms: list[dict[str, str]]) -> list[float]:
+    import time
+
+    times = []
+    for form in forms:
+        n = next(_VISITORS)  # a new client address each time: no rate limit interferes
+        visitor = TestClient(client.app, client=(f"10.{n // 250}.{n % 250}.1", 1000))
+        token = csrf_from(visitor.get(path).text)
+        started = time.perf_counter()
+        answer = visitor.post(path, data=form | {"csrf_token": token})
+        times.append(time.perf_counter() - started)
+        assert answer.status_code == 200, answer.text
+    return times
+
+
+def test_sign_up_and_reset_take_as_long_for_known_and_unknown_addresses(
+    client: TestClient, smtp: object
+) -> None:
+    from helpers import sign_up_and_verify
+
+    sign_up_and_verify(client, smtp, "known@example.org", "known")
+    rounds = 24
+    password = "correct horse battery"
+    known, unknown = [], []
+    for n in range(rounds):  # interleaved, so drift in machine load hits both alike
+        known += _timed_posts(
+            client,
+            "/signup",
+            [{"email": "known@example.org", "username": f"k{n}x", "password": password}],
+        )
+        unknown += _timed_posts(
+            client,
+            "/signup",
+            [{"email": f"new{n}@example.org", "username": f"u{n}x", "password": password}],
+        )
+    assert 0.2 < _auc(unknown, known) < 0.8, (sorted(known), sorted(unknown))
+    known = _timed_posts(client, "/password-reset", [{"email": "known@example.org"}] * rounds)
+    unknown = _timed_posts(
+        client, "/password-reset", [{"email": f"nobody{n}@example.org"} for n in range(rounds)]
+    )
+    assert 0.2 < _auc(known, unknown) < 0.8, (sorted(known), sorted(unknown))
+
+
+# -- CSRF ------------------------------------------------------------------------------------
+def test_csrf_tokens_are_tied_to_the_session(client: TestClient, store: PaperStore) -> None:
+    _, _, first = make_user(store, "ada")
+    _, _, second = make_user(store, "bob")
+    anonymous = csrf_from(client.get("/login").text)
+    ada = TestClient(client.app, cookies={"dp_csrf": "shared-cookie", "dp_session": first})
+    ada_token = csrf_from(ada.get("/settings").text)
+    assert ada_token != anonymous
+    bob = TestClient(client.app, cookies={"dp_csrf": "shared-cookie", "dp_session": second})
+    for stale in (anonymous, ada_token):  # same CSRF cookie, another session: refused
+        refused = bob.post("/settings/tokens", data={"name": "x", "csrf_token": stale})
+        assert refused.status_code == 403
+    own = csrf_from(bob.get("/settings").text)
+    assert bob.post("/settings/tokens", data={"name": "x", "csrf_token": own}).status_code == 200
+
+
+def test_csrf_cookie_is_secure_behind_a_tls_proxy(live: object) -> None:
+    import httpx
+
+    url = live.url  # type: ignore[attr-defined]
+    plain = httpx.get(f"{url}/login").headers["set-cookie"]
+    assert "dp_csrf=" in plain and "secure" not in plain.lower()
+    proxied = httpx.get(f"{url}/login", headers={"X-Forwarded-Proto": "https"})
+    assert "secure" in proxied.headers["set-cookie"].lower()

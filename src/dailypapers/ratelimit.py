@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from dailypapers.db import Database
 from dailypapers.models import RateLimitWindow, utcnow
@@ -21,6 +21,17 @@ def window_start(now: datetime, window: timedelta) -> datetime:
 class RateLimiter:
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    def used(self, key: str, *, window: timedelta, now: datetime | None = None) -> int:
+        """Events counted for ``key`` in the current window, counting none."""
+        start = window_start(now or utcnow(), window)
+        with self.db.reader.connect() as conn:
+            count = conn.scalar(
+                select(RateLimitWindow.count).where(
+                    RateLimitWindow.key == key, RateLimitWindow.window_start == start
+                )
+            )
+        return int(count or 0)
 
     def hit(self, key: str, *, limit: int, window: timedelta, now: datetime | None = None) -> bool:
         """Count one event for ``key``; False when the window's limit is already used up."""

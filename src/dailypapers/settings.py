@@ -87,7 +87,10 @@ class Settings(BaseSettings):
         default=10, ge=0, description="Papers one user may submit to the daily feed per day."
     )
     login_attempts_per_15min: int = Field(
-        default=10, ge=1, description="Log-in attempts per address and per client per 15 min."
+        default=10,
+        ge=1,
+        description="Failed log-ins per account from one client address per 15 min (five "
+        "times as many per client address over all accounts).",
     )
     signups_per_hour: int = Field(
         default=5, ge=1, description="Sign-ups and reset requests per client per hour."

@@ -3,11 +3,18 @@
 Answers never reveal whether an address is registered: signing up with a known address
 sends that address a "you already have an account" mail and shows the same page as a
 new sign-up; a reset request always says "if the address is registered, we sent a link".
+Nor does their timing: the request checks only what it can say out loud (the form's
+values), and the work that differs between a known and an unknown address (hashing the
+password, writing the account, talking to the mail server) runs after the answer, in a
+background thread.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -21,6 +28,7 @@ from dailypapers.accounts.secrets import hash_password, password_problem, verify
 from dailypapers.mail import Mailer, send_notice
 from dailypapers.models import User, utcnow
 
+log = logging.getLogger(__name__)
 VERIFY_HOURS = 48
 RESET_HOURS = 2
 
@@ -68,6 +76,20 @@ class AccountService:
         self.mailer = mailer
         self.site = site
         self._signer = URLSafeTimedSerializer(secret)
+        self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accounts")
+
+    def close(self) -> None:
+        """Finish the mails still queued (at shutdown)."""
+        self._background.shutdown(wait=True)
+
+    def _later(self, work: Callable[..., None], *args: str) -> None:
+        def run() -> None:
+            try:
+                work(*args)
+            except Exception:  # the user already has their answer: log, never raise
+                log.exception("account work %s failed", work.__name__)
+
+        self._background.submit(run)
 
     # -- mail ------------------------------------------------------------------------------
     def _mail(self, kind: str, to: str, context: dict[str, Any]) -> None:
@@ -91,7 +113,8 @@ class AccountService:
 
     # -- flows -----------------------------------------------------------------------------
     def sign_up(self, *, email: str, username: str, password: str) -> None:
-        """Create an unverified account and mail a confirmation link."""
+        """Check the form, then create an unverified account and mail a confirmation link
+        (or, for a known address, a "you already have an account" mail) in the background."""
         email = normalize_email(email)
         try:
             check_username(username)
@@ -99,6 +122,11 @@ class AccountService:
             raise AccountError(str(exc)) from None
         if problem := password_problem(password):
             raise AccountError(problem)
+        if self.repo.username_taken(username):  # names are public: saying so reveals nothing
+            raise AccountError("That username is taken; please choose another.")
+        self._later(self._register, email, username, password)
+
+    def _register(self, email: str, username: str, password: str) -> None:
         if self.repo.by_email(email) is not None:
             base = self.site.base_url.rstrip("/")
             self._mail(
@@ -107,14 +135,13 @@ class AccountService:
                 {"login_link": f"{base}/login", "reset_link": f"{base}/password-reset"},
             )
             return
-        if self.repo.username_taken(username):
-            raise AccountError("That username is taken; please choose another.")
         try:
             user = self.repo.create_user(
                 email=email, username=username, password_hash=hash_password(password)
             )
         except AccountExists:
-            return  # a concurrent sign-up with the same address: same answer
+            log.info("sign-up raced another for %s or %s", email, username)
+            return
         self.send_verification(user)
 
     def verify_email(self, token: str) -> User:
@@ -151,10 +178,16 @@ class AccountService:
         return self.repo.create_session(user.id, self.site.session_lifetime)
 
     def request_password_reset(self, email: str) -> None:
+        """Mail a reset link if the address has an account (in the background: the answer
+        takes as long either way)."""
         try:
-            user = self.repo.by_email(normalize_email(email))
+            address = normalize_email(email)
         except AccountError:
             return
+        self._later(self._send_reset, address)
+
+    def _send_reset(self, email: str) -> None:
+        user = self.repo.by_email(email)
         if user is None or user.suspended_at is not None:
             return
         payload = {"uid": user.id, "fp": _fingerprint(user.password_hash)}

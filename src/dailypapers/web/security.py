@@ -48,7 +48,10 @@ class SecurityHeaders:
         if not Request(scope).cookies.get(CSRF_COOKIE):
             fresh = secrets.token_urlsafe(32)
             scope.setdefault("state", {})["csrf_cookie"] = fresh  # templates sign it now
-            cookie = self._csrf_cookie(fresh)
+            # https directly, or behind a TLS proxy whose X-Forwarded-Proto uvicorn trusts.
+            cookie = self._csrf_cookie(
+                fresh, secure=self.secure_cookies or scope["scheme"] == "https"
+            )
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -64,14 +67,15 @@ class SecurityHeaders:
 
         await self.app(scope, receive, send_with_headers)
 
-    def _csrf_cookie(self, value: str) -> str:
+    @staticmethod
+    def _csrf_cookie(value: str, *, secure: bool) -> str:
         carrier = Response()
         carrier.set_cookie(
             CSRF_COOKIE,
             value,
             httponly=True,
             samesite="lax",
-            secure=self.secure_cookies,
+            secure=secure,
             max_age=60 * 60 * 24 * 365,
         )
         return carrier.headers["set-cookie"]
@@ -104,9 +108,12 @@ def csrf_cookie_value(request: Request) -> str:
 
 
 def csrf_token(request: Request, secret: str) -> str:
-    """The token forms carry: an HMAC of the browser's CSRF cookie under the site secret."""
-    value = csrf_cookie_value(request)
-    return hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()
+    """The token forms carry: an HMAC under the site secret of the session, once signed in
+    (a token seen before log-in, or planted with a cookie, is worth nothing after it), and
+    of the browser's CSRF cookie before."""
+    session = request.cookies.get(SESSION_COOKIE)
+    bound = f"session:{session}" if session else f"browser:{csrf_cookie_value(request)}"
+    return hmac.new(secret.encode(), bound.encode(), hashlib.sha256).hexdigest()
 
 
 def csrf_valid(request: Request, secret: str, submitted: str | None) -> bool:

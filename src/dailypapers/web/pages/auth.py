@@ -26,6 +26,32 @@ NextParam = Annotated[str | None, Query(max_length=2000)]
 TOO_MANY = "Too many attempts. Please wait a few minutes and try again."
 
 
+LOGIN_WINDOW = timedelta(minutes=15)
+TOO_MANY_FOR_ACCOUNT = (
+    "Too many failed log-ins to this account from your network. Wait 15 minutes, or "
+    "choose a new password with “Forgot your password?”."
+)
+TOO_MANY_FROM_ADDRESS = "Too many failed log-ins from your network. Please wait 15 minutes."
+
+
+def _login_limits(services: Services, request: Request, email: str) -> list[tuple[str, int, str]]:
+    """(key, limit, message) for failed log-ins: per account and client address, so someone
+    elsewhere cannot lock the owner out, and per client address over all accounts."""
+    per_account = services.settings.login_attempts_per_15min
+    address, account = client_key(request), email.strip().lower()[:254]
+    return [
+        (f"login-fail:{account}:{address}", per_account, TOO_MANY_FOR_ACCOUNT),
+        (f"login-fail-ip:{address}", 5 * per_account, TOO_MANY_FROM_ADDRESS),
+    ]
+
+
+def _login_blocked(services: Services, limits: list[tuple[str, int, str]]) -> str | None:
+    for key, limit, message in limits:
+        if services.limiter.used(key, window=LOGIN_WINDOW) >= limit:
+            return message
+    return None
+
+
 def _limited(services: Services, key: str, limit: int, minutes: int) -> bool:
     return not services.limiter.hit(key, limit=limit, window=timedelta(minutes=minutes))
 
@@ -84,14 +110,15 @@ def login(
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     target = safe_next(next)
-    limit = services.settings.login_attempts_per_15min
-    keys = (f"login-ip:{client_key(request)}", f"login-email:{email.strip().lower()[:254]}")
     context = {"next": target, "form": {"email": email}}
-    if any([_limited(services, key, limit, 15) for key in keys]):
-        return render(request, "auth/login.html", context | {"error": TOO_MANY}, 429)
+    limits = _login_limits(services, request, email)
+    if blocked := _login_blocked(services, limits):
+        return render(request, "auth/login.html", context | {"error": blocked}, 429)
     try:
         user = services.accounts.authenticate(email=email, password=password)
     except AccountError as exc:
+        for key, limit, _ in limits:  # only failures count: the owner's log-ins never lock
+            services.limiter.hit(key, limit=limit, window=LOGIN_WINDOW)
         return render(request, "auth/login.html", context | {"error": str(exc)}, 400)
     old = request.cookies.get(SESSION_COOKIE)
     if old:  # never keep a session id that existed before log-in (session fixation)
