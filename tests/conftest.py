@@ -130,3 +130,17 @@ def live(store: PaperStore, site_settings: Settings) -> Iterator[LiveServer]:
 def embedder() -> OnnxEmbedder:
     """The bundled model, loaded once."""
     return OnnxEmbedder()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def strict_templates() -> Iterator[None]:
+    """A page template that uses a name its handler did not pass fails loudly in every test
+    (in production an undefined name renders empty; mail templates are always strict)."""
+    from jinja2 import StrictUndefined
+
+    from dailypapers.web.render import templates
+
+    before = templates.env.undefined
+    templates.env.undefined = StrictUndefined
+    yield
+    templates.env.undefined = before

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dailypapers.arxiv_ids import (
+    ID_PATTERN,
     OLD_ARCHIVES,
+    SUBMISSION_PATTERN,
     ArxivId,
     InvalidArxivId,
     is_arxiv_id,
@@ -132,3 +136,22 @@ def test_arbitrary_text_parses_or_raises_cleanly(text: str) -> None:
     except InvalidArxivId:
         return
     assert parse_arxiv_id(parsed.versioned) == parsed
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.from_regex(f"^{ID_PATTERN}$", fullmatch=True))
+def test_every_id_the_published_pattern_allows_parses(text: str) -> None:
+    parse_arxiv_id(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(SUBMISSION_PATTERN, fullmatch=True))
+def test_every_submission_the_published_pattern_allows_parses(text: str) -> None:
+    parse_arxiv_id(text)
+
+
+@pytest.mark.parametrize(
+    "bad", ["0703.0001", "1501.0001", "1412.00001", "2613.00001", "hep-th/0801001", "foo/9901001"]
+)
+def test_the_published_pattern_refuses_what_the_parser_refuses(bad: str) -> None:
+    assert not re.fullmatch(ID_PATTERN, bad) and not is_arxiv_id(bad)

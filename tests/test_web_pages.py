@@ -115,7 +115,7 @@ def test_unknown_and_malformed_papers(client: TestClient, seeded: PaperStore) ->
         "limit=1000",
         "p=-1",
         "sort=random",
-        "date=2026-02-06&week=2026-W06",
+        "week=",
         "submitter=" + "x" * 100,
     ],
 )
@@ -123,6 +123,12 @@ def test_bad_api_parameters_are_4xx_json(client: TestClient, query: str) -> None
     response = client.get(f"/api/daily_papers?{query}")
     assert 400 <= response.status_code < 500
     assert "error" in response.json()
+
+
+def test_the_most_specific_period_given_wins(client: TestClient, seeded: PaperStore) -> None:
+    both = client.get("/api/daily_papers?date=2026-02-06&week=2026-W06&month=2026-02").json()
+    day = client.get("/api/daily_papers?date=2026-02-06").json()
+    assert both == day and len(day) == 2
 
 
 @pytest.mark.parametrize("feed", ["daily", "trending"])

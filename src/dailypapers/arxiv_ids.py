@@ -161,3 +161,22 @@ def abs_url(arxiv_id: str) -> str:
 
 def pdf_url(arxiv_id: str) -> str:
     return f"https://arxiv.org/pdf/{arxiv_id}"
+
+
+def _id_pattern() -> str:
+    """A regular expression (JSON Schema dialect) matching exactly the bare ids that
+    :func:`parse_arxiv_id` accepts, for the API's published schema."""
+    month = "(0[1-9]|1[0-2])"
+    four = f"(07(0[4-9]|1[0-2])|(0[89]|1[0-4]){month})\\.[0-9]{{4}}"  # 0704 … 1412
+    five = f"(1[5-9]|[2-9][0-9]){month}\\.[0-9]{{5}}"  # 1501 onwards
+    archives = "|".join(sorted(OLD_ARCHIVES))
+    old = f"({archives})(\\.[A-Za-z][A-Za-z-]{{1,7}})?/(9[1-9]|0[0-7]){month}[0-9]{{3}}"
+    return f"({four}|{five}|{old})(v[1-9][0-9]{{0,3}})?"
+
+
+ID_PATTERN = _id_pattern()
+# What the submit form takes: an id, "arXiv:" and an id, or an abs/pdf/html link to one.
+SUBMISSION_PATTERN = (
+    f"^((arXiv:)?{ID_PATTERN}|(https?://)?(www\\.|export\\.)?arxiv\\.org/(abs|pdf|html)/"
+    f"{ID_PATTERN}(\\.pdf)?/?)$"
+)

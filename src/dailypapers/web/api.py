@@ -11,8 +11,15 @@ from dailypapers.arxiv_ids import InvalidArxivId, parse_arxiv_id
 from dailypapers.models import Paper
 from dailypapers.store import FeedQuery
 from dailypapers.web.deps import ServicesDep
-from dailypapers.web.openapi import errors
-from dailypapers.web.periods import BadPeriod, Period, day_period, parse_period
+from dailypapers.web.openapi import ArxivIdPath, errors
+from dailypapers.web.periods import (
+    FORMS,
+    BadPeriod,
+    NoSuchPeriod,
+    Period,
+    day_period,
+    parse_period,
+)
 from dailypapers.web.serialize import daily_json, paper_json, search_json
 from dailypapers.web.services import Services
 from dailypapers.web.trending import trending_items
@@ -20,9 +27,10 @@ from dailypapers.web.trending import trending_items
 
 class ArxivIdConvertor(Convertor[str]):
     """A path segment holding an arXiv id in any accepted form (old-style ids have a slash),
-    but never a write sub-resource: GET …/upvote is then a 405, not "not an arXiv id"."""
+    but never a write resource: GET …/upvote and GET /api/papers/submit are then a 405,
+    not "not an arXiv id"."""
 
-    regex = r"(?!.*/(?:upvote|comments)$).+"
+    regex = r"(?!submit$)(?!.*/(?:upvote|comments)$).+"
 
     def convert(self, value: str) -> str:
         return value
@@ -34,33 +42,43 @@ class ArxivIdConvertor(Convertor[str]):
 register_url_convertor("arxiv", ArxivIdConvertor())
 
 router = APIRouter(prefix="/api", tags=["read"])
-Text = Annotated[str | None, Query(max_length=40)]
+PRECEDENCE = "Give one of date, week and month; if several are given, the most specific wins."
+
+
+def period_param(kind: str, example: str) -> Any:
+    return Query(
+        max_length=40,
+        description=f"A {kind} ({example}). {PRECEDENCE} Default: the latest day with papers.",
+        json_schema_extra={"pattern": f"^{FORMS[kind]}$", "examples": [example]},  # type: ignore[index]
+    )
 
 
 def _period(
     services: Services, date: str | None, week: str | None, month: str | None
 ) -> Period | None:
     given = [
-        (kind, value) for kind, value in (("date", date), ("week", week), ("month", month)) if value
+        (kind, value)
+        for kind, value in (("date", date), ("week", week), ("month", month))
+        if value is not None  # an empty one is a malformed one
     ]
-    if len(given) > 1:
-        raise HTTPException(400, "Give at most one of date, week and month.")
-    if given:
+    if given:  # the most specific one given wins (documented on the parameters)
         kind, value = given[0]
         try:
             return parse_period(kind, value)  # type: ignore[arg-type]
+        except NoSuchPeriod as exc:  # well-formed, but no papers are served for it
+            raise HTTPException(404, str(exc)) from exc
         except BadPeriod as exc:
             raise HTTPException(400, str(exc)) from exc
     latest = services.feeds.latest_day()
     return day_period(latest) if latest else None
 
 
-@router.get("/daily_papers", responses=errors(400, 422, 503))
+@router.get("/daily_papers", responses=errors(400, 404, 422, 503))
 def daily_papers(
     services: ServicesDep,
-    date: Text = None,
-    week: Text = None,
-    month: Text = None,
+    date: Annotated[str | None, period_param("date", "2026-02-03")] = None,
+    week: Annotated[str | None, period_param("week", "2026-W06")] = None,
+    month: Annotated[str | None, period_param("month", "2026-02")] = None,
     submitter: Annotated[str | None, Query(max_length=40)] = None,
     sort: Literal["publishedAt", "trending", "upvotes"] = "upvotes",
     p: Annotated[int, Query(ge=0, le=10_000)] = 0,
@@ -100,7 +118,7 @@ def search_papers(
 
 @router.get("/papers/{arxiv_id:arxiv}/similar", responses=errors(400, 404, 422, 503))
 def similar_papers(
-    arxiv_id: str, services: ServicesDep, limit: Annotated[int, Query(ge=1, le=50)] = 10
+    arxiv_id: ArxivIdPath, services: ServicesDep, limit: Annotated[int, Query(ge=1, le=50)] = 10
 ) -> list[dict[str, Any]]:
     """Papers similar to this one (itself excluded), best first."""
     found = _paper_or_error(services, arxiv_id)
@@ -119,7 +137,7 @@ def _paper_or_error(services: Services, arxiv_id: str) -> Paper:
 
 
 @router.get("/papers/{arxiv_id:arxiv}", responses=errors(400, 404, 503))
-def paper(arxiv_id: str, services: ServicesDep) -> dict[str, Any]:
+def paper(arxiv_id: ArxivIdPath, services: ServicesDep) -> dict[str, Any]:
     """One paper by arXiv id (any accepted form); 404 when it is not here."""
     found = _paper_or_error(services, arxiv_id)
     item = services.feeds.entry_for(found.id)

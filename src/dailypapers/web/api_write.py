@@ -11,13 +11,13 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from dailypapers.arxiv_ids import InvalidArxivId
+from dailypapers.arxiv_ids import SUBMISSION_PATTERN, InvalidArxivId
 from dailypapers.community.repo import NotAllowed
 from dailypapers.community.service import CommunityError, PaperNotFound
 from dailypapers.ingest.http import ArxivRequestRejected, ArxivUnavailable
 from dailypapers.models import MAX_ID, User
 from dailypapers.web.deps import ServicesDep, get_services
-from dailypapers.web.openapi import errors
+from dailypapers.web.openapi import ArxivIdPath, errors
 from dailypapers.web.serialize import paper_json
 from dailypapers.web.services import Services
 
@@ -52,7 +52,11 @@ class Vote(BaseModel):
 
 
 class SubmitRequest(BaseModel):
-    paper: str = Field(max_length=500, description="arXiv id or abs/pdf URL")
+    paper: str = Field(
+        max_length=500,
+        description="arXiv id or abs/pdf URL",
+        json_schema_extra={"pattern": SUBMISSION_PATTERN, "examples": ["2602.01234"]},
+    )
 
 
 class CommentRequest(BaseModel):
@@ -110,13 +114,13 @@ def submit(body: SubmitRequest, services: ServicesDep, user: TokenUser) -> JSONR
 
 
 @router.post("/papers/{arxiv_id:path}/upvote", responses=errors(400, 401, 403, 404, 503))
-def upvote(arxiv_id: str, services: ServicesDep, user: TokenUser) -> Vote:
+def upvote(arxiv_id: ArxivIdPath, services: ServicesDep, user: TokenUser) -> Vote:
     """Upvote a paper; repeating it changes nothing."""
     return _vote(services, user, arxiv_id, True)
 
 
 @router.delete("/papers/{arxiv_id:path}/upvote", responses=errors(400, 401, 403, 404, 503))
-def remove_upvote(arxiv_id: str, services: ServicesDep, user: TokenUser) -> Vote:
+def remove_upvote(arxiv_id: ArxivIdPath, services: ServicesDep, user: TokenUser) -> Vote:
     """Take an upvote back; repeating it changes nothing."""
     return _vote(services, user, arxiv_id, False)
 
@@ -127,7 +131,7 @@ def remove_upvote(arxiv_id: str, services: ServicesDep, user: TokenUser) -> Vote
     responses=errors(400, 401, 403, 404, 422, 429, 503),
 )
 def comment(
-    arxiv_id: str, body: CommentRequest, services: ServicesDep, user: TokenUser
+    arxiv_id: ArxivIdPath, body: CommentRequest, services: ServicesDep, user: TokenUser
 ) -> CommentCreated:
     """Comment on a paper (Markdown), or reply to a comment."""
     with http_errors():

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Path
 from pydantic import BaseModel
+
+from dailypapers.arxiv_ids import ID_PATTERN
+
+# The schema describes the canonical forms; the server also takes "arXiv:…" and links, and
+# explains what it refuses (400 with the accepted forms) rather than a bare pattern failure.
+ArxivIdPath = Annotated[
+    str,
+    Path(
+        description="An arXiv id: 2602.01234, 2602.01234v2 or hep-th/9901001",
+        json_schema_extra={"pattern": f"^{ID_PATTERN}$", "examples": ["2602.01234"]},
+    ),
+]
 
 DESCRIPTIONS = {
     400: "Malformed input (e.g. not an arXiv identifier), explained in `error`; a request "
     "line over 64 kB is refused by the server in plain text",
     401: "Missing or unknown API token",
     403: "Not allowed for this account",
-    404: "No such paper or comment here",
+    404: "No such paper or comment here, or no papers served for that date, week or month",
     409: "Already on the daily feed",
     422: "A parameter or the body does not match its schema",
     429: "A rate limit was reached",

@@ -7,16 +7,23 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from dailypapers.dates import in_range, served_range
+from dailypapers.dates import FIRST_DAY, in_range, last_day, served_range
 
 Kind = Literal["date", "week", "month"]
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only: \d matches '٢'
-_WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
-_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+# The forms, published in the API schema too. ASCII digits only: '\d' also matches '٢'.
+FORMS: dict[Kind, str] = {
+    "date": "([0-9]{4})-([0-9]{2})-([0-9]{2})",
+    "week": "([0-9]{4})-W([0-9]{2})",
+    "month": "([0-9]{4})-([0-9]{2})",
+}
 
 
 class BadPeriod(ValueError):
     """A period string that does not parse; the message shows the expected form."""
+
+
+class NoSuchPeriod(BadPeriod):
+    """A period of the right form that does not exist or is not served."""
 
 
 @dataclass(frozen=True)
@@ -74,28 +81,32 @@ def month_period(day: date) -> Period:
 
 
 def parse_period(kind: Kind, text: str) -> Period:
-    """Parse YYYY-MM-DD, YYYY-Www or YYYY-MM into a period within the served dates."""
-    outside = BadPeriod(f"{text} is outside the dates served here ({served_range()})")
-    try:
-        period = _parse(kind, text)
-    except OverflowError:  # e.g. the last week of 9999 ends in the year 10000
-        raise outside from None
-    if period is None:
+    """Parse YYYY-MM-DD, YYYY-Www or YYYY-MM into a period within the served dates.
+
+    Text not of the form is a :class:`BadPeriod`; text of the form that names no such
+    period (2026-02-30, 2021-W53) or one outside the served dates is :class:`NoSuchPeriod`.
+    """
+    form = FORMS[kind]
+    match = re.fullmatch(form, text)
+    if match is None:
         expected = {"date": "YYYY-MM-DD", "week": "YYYY-Www (e.g. 2026-W06)", "month": "YYYY-MM"}
         raise BadPeriod(f"{text[:40]!r} is not a {kind}: expected {expected[kind]}")
+    outside = NoSuchPeriod(f"{text} is outside the dates served here ({served_range()}).")
+    parts = [int(part) for part in match.groups()]
+    if not FIRST_DAY.year <= parts[0] <= last_day().year:
+        raise outside  # before computing: the last week of 9999 ends in the year 10000
+    try:
+        period = _from_parts(kind, parts)
+    except ValueError:
+        raise NoSuchPeriod(f"There is no {kind} {text}.") from None
     if not (in_range(period.start) and in_range(period.end)):
         raise outside
     return period
 
 
-def _parse(kind: Kind, text: str) -> Period | None:
-    try:
-        if kind == "date" and _DAY.fullmatch(text):
-            return day_period(date.fromisoformat(text))
-        if kind == "week" and (m := _WEEK.fullmatch(text)):
-            return week_period(date.fromisocalendar(int(m[1]), int(m[2]), 1))
-        if kind == "month" and (m := _MONTH.fullmatch(text)):
-            return month_period(date(int(m[1]), int(m[2]), 1))
-    except ValueError:
-        pass
-    return None
+def _from_parts(kind: Kind, parts: list[int]) -> Period:
+    if kind == "date":
+        return day_period(date(*parts))
+    if kind == "week":
+        return week_period(date.fromisocalendar(parts[0], parts[1], 1))
+    return month_period(date(parts[0], parts[1], 1))

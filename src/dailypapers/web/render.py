@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from dailypapers import __version__
+from dailypapers.text import strip_controls
 from dailypapers.web.deps import current_user, get_services
 from dailypapers.web.security import CSRF_FIELD, csrf_token
 
@@ -40,6 +41,17 @@ def nice_date(value: date | datetime | None) -> str:
     return value.strftime("%b %-d, %Y") if value else ""
 
 
+def printable(value: Any) -> Any:
+    """Every ``{{ … }}`` passes here: control characters (from a URL, a query, an old
+    record) are invalid in HTML and never reach a page; Markup stays Markup."""
+    if isinstance(value, Markup):
+        return Markup(strip_controls(str(value)))  # noqa: S704 (removing characters from safe markup keeps it safe)
+    if isinstance(value, str):
+        return strip_controls(value)
+    return value
+
+
+templates.env.finalize = printable
 templates.env.filters["authors_short"] = authors_short
 templates.env.filters["time_ago"] = time_ago
 templates.env.filters["nice_date"] = nice_date
@@ -61,6 +73,7 @@ def render(
         "csrf_input": csrf_input(token),
         "csrf_token": token,
         "path": request.url.path,
+        "error": None,  # any page may show one; handlers pass it when there is
     }
     return templates.TemplateResponse(
         request, template, base | (context or {}), status_code=status_code

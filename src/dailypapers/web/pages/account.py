@@ -21,15 +21,30 @@ from dailypapers.web.services import Services
 router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
 
 
+ARXIV_DOWN = "arXiv did not answer just now; please try again in a minute."
+
+
 def _login_redirect(path: str) -> RedirectResponse:
     return RedirectResponse(f"/login?next={path}", status_code=303)
+
+
+def _submit_page(
+    request: Request,
+    paper: str = "",
+    *,
+    error: str | None = None,
+    duplicate: object = None,
+    status: int = 200,
+) -> HTMLResponse:
+    context = {"form": {"paper": paper}, "error": error, "duplicate": duplicate}
+    return render(request, "submit.html", context, status)
 
 
 @router.get("/submit", response_class=HTMLResponse)
 def submit_form(request: Request, user: UserDep) -> Response:
     if user is None:
         return _login_redirect("/submit")
-    return render(request, "submit.html", {"form": {}})
+    return _submit_page(request)
 
 
 @router.post("/submit", dependencies=[Csrf])
@@ -45,29 +60,13 @@ def submit(
         result = services.community.submit(user, paper)
     except (ValueError, NotAllowed) as exc:  # bad ids, limits, unknown papers
         status = 429 if "limit" in str(exc) else 400
-        return render(request, "submit.html", {"form": {"paper": paper}, "error": str(exc)}, status)
+        return _submit_page(request, paper, error=str(exc), status=status)
     except (ArxivUnavailable, ArxivRequestRejected):
-        return render(
-            request,
-            "submit.html",
-            {
-                "form": {"paper": paper},
-                "error": "arXiv did not answer just now; please try again in a minute.",
-            },
-            503,
-        )
+        return _submit_page(request, paper, error=ARXIV_DOWN, status=503)
     if not result.added:
         day = result.entry.day
-        return render(
-            request,
-            "submit.html",
-            {
-                "form": {},
-                "duplicate": result.paper,
-                "error": f"“{result.paper.title}” is already on the feed of {day:%B %-d, %Y}.",
-            },
-            409,
-        )
+        message = f"“{result.paper.title}” is already on the feed of {day:%B %-d, %Y}."
+        return _submit_page(request, error=message, duplicate=result.paper, status=409)
     return RedirectResponse(f"/papers/{result.paper.arxiv_id}?submitted=1", status_code=303)
 
 
@@ -85,6 +84,7 @@ def _settings(services: Services, user: User, **extra: object) -> dict[str, obje
     return {
         "tokens": services.accounts.repo.api_tokens(user.id),
         "new_token": None,
+        "digest_error": None,
         "digest": sub if active else None,
         "digest_form": DigestChoice.of(sub).fields(),
     } | extra

@@ -133,6 +133,7 @@ def _manage(
         "form": DigestChoice.of(sub).fields(),
         "token": token,
         "sub": sub,
+        "saved": False,
         "unsubscribe_path": services.subscriptions.unsubscribe_path(sub.id),
     }
     return render(request, "subscription.html", context | extra)
@@ -149,9 +150,14 @@ def manage(
         sub = services.subscriptions.subscription_for_link(token)
         services.subscriptions.update(sub.id, choice.frequency, choice.interests())
     except SubscriptionError as exc:
-        form = choice.fields()
-        return render(
-            request, "subscription.html", {"form": form, "token": token, "error": str(exc)}, 400
-        )
+        context = {
+            "form": choice.fields(),
+            "token": token,
+            "sub": None,
+            "saved": False,
+            "unsubscribe_path": None,
+            "error": str(exc),
+        }
+        return render(request, "subscription.html", context, 400)
     sub = services.subscriptions.subscription_for_link(token)
     return _manage(request, services, token, sub, saved=True)
