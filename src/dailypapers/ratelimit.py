@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, update
@@ -18,12 +20,24 @@ def window_start(now: datetime, window: timedelta) -> datetime:
     return datetime.fromtimestamp(epoch, UTC).replace(tzinfo=None)
 
 
+_PLAIN_KEY = re.compile(r"[ -~]{1,200}")  # printable ASCII that fits the column
+
+
+def storable(key: str) -> str:
+    """Keys carry what users typed (an address): anything but short printable ASCII is
+    stored as its hash, so a NUL or a 10 kB address cannot break the query."""
+    if _PLAIN_KEY.fullmatch(key):
+        return key
+    return "sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class RateLimiter:
     def __init__(self, db: Database) -> None:
         self.db = db
 
     def used(self, key: str, *, window: timedelta, now: datetime | None = None) -> int:
         """Events counted for ``key`` in the current window, counting none."""
+        key = storable(key)
         start = window_start(now or utcnow(), window)
         with self.db.reader.connect() as conn:
             count = conn.scalar(
@@ -35,6 +49,7 @@ class RateLimiter:
 
     def hit(self, key: str, *, limit: int, window: timedelta, now: datetime | None = None) -> bool:
         """Count one event for ``key``; False when the window's limit is already used up."""
+        key = storable(key)
         start = window_start(now or utcnow(), window)
         table = RateLimitWindow.__table__
         with self.db.writer.begin() as conn:

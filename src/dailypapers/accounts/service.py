@@ -144,7 +144,9 @@ class AccountService:
             return
         self.send_verification(user)
 
-    def verify_email(self, token: str) -> User:
+    def verify_email(self, token: str) -> tuple[User, bool]:
+        """The user a confirmation link names, and whether this use confirmed the address
+        (False when it was confirmed before: the link has been used)."""
         try:
             data = self._signer.loads(token, salt="verify", max_age=VERIFY_HOURS * 3600)
         except BadData as exc:
@@ -152,10 +154,11 @@ class AccountService:
         user = self.repo.get(int(data["uid"]))
         if user is None or user.email != data["email"]:
             raise AccountError("This confirmation link is invalid or has expired.")
-        if user.email_verified_at is None:
-            self.repo.update_user(user.id, email_verified_at=utcnow())
-            user.email_verified_at = utcnow()
-        return user
+        if user.email_verified_at is not None:
+            return user, False
+        self.repo.update_user(user.id, email_verified_at=utcnow())
+        user.email_verified_at = utcnow()
+        return user, True
 
     def authenticate(self, *, email: str, password: str) -> User:
         """The user with these credentials; raises with one message for every failure."""

@@ -84,13 +84,15 @@ class FeedRepo:
         return [FeedItem(paper, entry, user) for paper, entry, user in rows]
 
     def neighbour_day(self, day: date, *, before: bool) -> date | None:
-        """The closest day with papers before (or after) ``day``."""
+        """The closest day with papers before (or after) ``day``, within the served dates."""
         column = DailyEntry.day
         agg = func.max(column) if before else func.min(column)
         cond = column < day if before else column > day
         with self.db.reader.connect() as conn:
             found: date | None = conn.scalar(
-                select(agg).where(cond, DailyEntry.removed_at.is_(None))
+                select(agg).where(
+                    cond, DailyEntry.removed_at.is_(None), DailyEntry.day <= last_day()
+                )
             )
         return found
 

@@ -55,6 +55,10 @@ class Period:
     def url(self) -> str:
         return f"/papers/{self.kind}/{self.key}"
 
+    def around(self, day: date) -> Period:
+        """The period of the same kind that holds ``day``."""
+        return period_of(self.kind, day)
+
     def shifted(self, steps: int) -> Period:
         """The period ``steps`` before (negative) or after (positive) this one."""
         if self.kind == "date":
@@ -78,6 +82,11 @@ def month_period(day: date) -> Period:
     start = day.replace(day=1)
     following = (start + timedelta(days=32)).replace(day=1)
     return Period("month", start, following - timedelta(days=1))
+
+
+def period_of(kind: Kind, day: date) -> Period:
+    """The day, ISO week or month that holds ``day``."""
+    return {"date": day_period, "week": week_period, "month": month_period}[kind](day)
 
 
 def parse_period(kind: Kind, text: str) -> Period:

@@ -78,3 +78,16 @@ def render(
     return templates.TemplateResponse(
         request, template, base | (context or {}), status_code=status_code
     )
+
+
+def message_page(
+    request: Request,
+    title: str,
+    message: str,
+    *,
+    link: tuple[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """A page that says one thing (a link was used, a mail was sent), with one way on."""
+    context = {"title": title, "message": message, "link": link}
+    return render(request, "auth/message.html", context, status)

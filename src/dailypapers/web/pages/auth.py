@@ -9,8 +9,10 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dailypapers.accounts.service import AccountError
-from dailypapers.web.deps import Csrf, ServicesDep, UserDep
-from dailypapers.web.render import render
+from dailypapers.models import User
+from dailypapers.web.deps import Csrf, ServicesDep, UserDep, current_user
+from dailypapers.web.intents import carry_out, intended_paper
+from dailypapers.web.render import message_page, render
 from dailypapers.web.security import (
     SESSION_COOKIE,
     clear_session_cookie,
@@ -80,25 +82,66 @@ def verify(
     request: Request, services: ServicesDep, token: Annotated[str, Query(max_length=2000)] = ""
 ) -> HTMLResponse:
     try:
-        user = services.accounts.verify_email(token)
+        user, confirmed_now = services.accounts.verify_email(token)
     except AccountError as exc:
-        return render(
-            request, "auth/message.html", {"title": "Link not valid", "message": str(exc)}, 400
+        return message_page(request, "Link not valid", str(exc), status=400)
+    if not confirmed_now:  # a second click: say so, and log in the usual way
+        return message_page(
+            request,
+            "Already confirmed",
+            f"The address of {user.username} was confirmed before; this link has been used.",
+            link=None if current_user(request) else ("/login", "Log in"),
         )
-    return render(
+    page = message_page(
         request,
-        "auth/message.html",
-        {
-            "title": "Address confirmed",
-            "message": f"Thanks, {user.username}: your address is confirmed. You can log in now.",
-            "link": ("/login", "Log in"),
-        },
+        "Address confirmed",
+        f"Welcome, {user.username}: your address is confirmed and you are logged in.",
+        link=("/", "See today's papers"),
+    )
+    _start_session(request, services, page, user)  # the first use only: it proves the inbox
+    return page
+
+
+def _start_session(request: Request, services: Services, response: Response, user: User) -> None:
+    """A fresh session for ``user`` on ``response``, ending any session the browser had
+    (never keep a session id that existed before log-in: session fixation)."""
+    old = request.cookies.get(SESSION_COOKIE)
+    if old:
+        services.accounts.repo.end_session(old)
+    set_session_cookie(
+        response,
+        services.accounts.start_session(user),
+        # Secure when the site is https, directly or behind a proxy that says so.
+        secure=services.settings.secure_cookies or request.url.scheme == "https",
+        max_age=services.settings.session_days * 86400,
     )
 
 
+def _login_page(
+    request: Request,
+    services: Services,
+    *,
+    next: str,
+    intent: str | None,
+    email: str = "",
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    context = {
+        "next": next,
+        "form": {"email": email},
+        "intent": intent if intended_paper(services, intent) else "",
+        "intent_paper": intended_paper(services, intent),
+        "error": error,
+    }
+    return render(request, "auth/login.html", context, status)
+
+
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: NextParam = None) -> HTMLResponse:
-    return render(request, "auth/login.html", {"next": safe_next(next), "form": {}})
+def login_form(
+    request: Request, services: ServicesDep, next: NextParam = None, intent: NextParam = None
+) -> HTMLResponse:
+    return _login_page(request, services, next=safe_next(next), intent=intent)
 
 
 @router.post("/login", dependencies=[Csrf])
@@ -108,29 +151,22 @@ def login(
     email: Field,
     password: Field,
     next: Annotated[str, Form(max_length=2000)] = "/",
+    intent: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     target = safe_next(next)
-    context = {"next": target, "form": {"email": email}}
+    page = {"next": target, "intent": intent, "email": email}
     limits = _login_limits(services, request, email)
     if blocked := _login_blocked(services, limits):
-        return render(request, "auth/login.html", context | {"error": blocked}, 429)
+        return _login_page(request, services, **page, error=blocked, status=429)
     try:
         user = services.accounts.authenticate(email=email, password=password)
     except AccountError as exc:
         for key, limit, _ in limits:  # only failures count: the owner's log-ins never lock
             services.limiter.hit(key, limit=limit, window=LOGIN_WINDOW)
-        return render(request, "auth/login.html", context | {"error": str(exc)}, 400)
-    old = request.cookies.get(SESSION_COOKIE)
-    if old:  # never keep a session id that existed before log-in (session fixation)
-        services.accounts.repo.end_session(old)
+        return _login_page(request, services, **page, error=str(exc), status=400)
+    carry_out(services, user, intent)  # the upvote clicked before logging in
     response = RedirectResponse(target, status_code=303)
-    set_session_cookie(
-        response,
-        services.accounts.start_session(user),
-        # Secure when the site is https, directly or behind a proxy that says so.
-        secure=services.settings.secure_cookies or request.url.scheme == "https",
-        max_age=services.settings.session_days * 86400,
-    )
+    _start_session(request, services, response, user)
     return response
 
 
@@ -154,15 +190,11 @@ def reset_request(request: Request, services: ServicesDep, email: Field) -> HTML
     if _limited(services, f"reset:{client_key(request)}", services.settings.signups_per_hour, 60):
         return render(request, "auth/reset_request.html", {"error": TOO_MANY}, 429)
     services.accounts.request_password_reset(email)
-    return render(
-        request,
-        "auth/message.html",
-        {
-            "title": "Check your mail",
-            "message": "If that address has an account, we sent it a link to choose a new "
-            "password. The link works for two hours.",
-        },
+    message = (
+        "If that address has an account, we sent it a link to choose a new password. "
+        "The link works for two hours."
     )
+    return message_page(request, "Check your mail", message)
 
 
 @router.get("/password-reset/confirm", response_class=HTMLResponse)
@@ -172,9 +204,7 @@ def reset_confirm_form(
     try:
         services.accounts.check_reset_token(token)
     except AccountError as exc:
-        return render(
-            request, "auth/message.html", {"title": "Link not valid", "message": str(exc)}, 400
-        )
+        return message_page(request, "Link not valid", str(exc), status=400)
     return render(request, "auth/reset_confirm.html", {"token": token})
 
 
@@ -186,15 +216,8 @@ def reset_confirm(
         services.accounts.reset_password(token, password)
     except AccountError as exc:
         return render(request, "auth/reset_confirm.html", {"token": token, "error": str(exc)}, 400)
-    return render(
-        request,
-        "auth/message.html",
-        {
-            "title": "Password changed",
-            "message": "Your password is changed; every other session was logged out.",
-            "link": ("/login", "Log in"),
-        },
-    )
+    message = "Your password is changed; every other session was logged out."
+    return message_page(request, "Password changed", message, link=("/login", "Log in"))
 
 
 @router.get("/account", response_class=HTMLResponse)

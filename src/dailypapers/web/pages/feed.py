@@ -5,12 +5,21 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
+from dailypapers.dates import FIRST_DAY
 from dailypapers.store import FeedItem, FeedQuery
 from dailypapers.store.feeds import FeedSort
 from dailypapers.web.deps import ServicesDep, UserDep
-from dailypapers.web.periods import BadPeriod, Kind, Period, day_period, parse_period
+from dailypapers.web.periods import (
+    BadPeriod,
+    Kind,
+    NoSuchPeriod,
+    Period,
+    day_period,
+    parse_period,
+    period_of,
+)
 from dailypapers.web.render import render
 from dailypapers.web.services import Services
 from dailypapers.web.trending import trending_items
@@ -28,11 +37,11 @@ def _voted(services: Services, user_id: int | None, items: list[FeedItem]) -> se
 
 
 def _neighbours(services: Services, period: Period) -> tuple[Period | None, Period | None]:
-    if period.kind != "date":
-        return period.shifted(-1), period.shifted(+1)
+    """The nearest periods of the same kind that have papers: empty weeks are skipped, and
+    there is no "next" past the latest day with papers."""
     before = services.feeds.neighbour_day(period.start, before=True)
-    after = services.feeds.neighbour_day(period.start, before=False)
-    return (day_period(before) if before else None, day_period(after) if after else None)
+    after = services.feeds.neighbour_day(period.end, before=False)
+    return (period.around(before) if before else None, period.around(after) if after else None)
 
 
 def render_period(
@@ -66,6 +75,8 @@ def render_period(
             "prev": prev,
             "next": nxt,
             "voted": _voted(services, user.id if user else None, items),
+            "first_day": FIRST_DAY,
+            "latest_day": services.feeds.latest_day(),
         },
     )
 
@@ -81,6 +92,20 @@ def latest(
 ) -> HTMLResponse:
     day = services.feeds.latest_day()
     return render_period(request, services, user, day_period(day) if day else None, sort, p)
+
+
+@router.get("/papers/jump")
+def jump(
+    services: ServicesDep,
+    day: Annotated[str, Query(max_length=40)] = "",
+    kind: Annotated[Kind, Query()] = "date",
+) -> RedirectResponse:
+    """The date picker's target: the day (or its week or month) asked for."""
+    try:
+        chosen = parse_period("date", day.strip())
+    except BadPeriod as exc:
+        raise HTTPException(404 if isinstance(exc, NoSuchPeriod) else 400, str(exc)) from exc
+    return RedirectResponse(period_of(kind, chosen.start).url, status_code=303)
 
 
 @router.get("/papers/trending", response_class=HTMLResponse)

@@ -13,6 +13,7 @@ from dailypapers.community.service import CommunityError
 from dailypapers.models import MAX_ID, Paper
 from dailypapers.web.citation import bibtex, citation_meta
 from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
+from dailypapers.web.intents import login_url, upvote_intent
 from dailypapers.web.render import render
 from dailypapers.web.services import Services
 
@@ -71,8 +72,9 @@ def upvote(
     vote: Annotated[str, Form()] = "on",
 ) -> Response:
     paper = _paper_or_404(services, arxiv_id)
-    if user is None:
-        return RedirectResponse(f"/login?next=/papers/{paper.arxiv_id}", status_code=303)
+    if user is None:  # the upvote happens once they have logged in
+        target = login_url(f"/papers/{paper.arxiv_id}", upvote_intent(paper))
+        return RedirectResponse(target, status_code=303)
     count = services.community.upvote(user, paper.arxiv_id, on=vote != "off")
     if _wants_json(request):
         return JSONResponse({"upvotes": count, "upvoted": vote != "off"})

@@ -14,7 +14,7 @@ from dailypapers.digest.subscriptions import interests_of
 from dailypapers.models import Subscription
 from dailypapers.web.deps import Csrf, ServicesDep, UserDep
 from dailypapers.web.pages.digest_form import DigestChoice, DigestForm
-from dailypapers.web.render import render
+from dailypapers.web.render import message_page, render
 from dailypapers.web.security import client_key
 from dailypapers.web.services import Services
 
@@ -23,14 +23,6 @@ Short = Annotated[str, Form(max_length=254)]
 Token = Annotated[str, Query(max_length=4000)]
 MAILS_PER_ADDRESS_PER_HOUR = 3
 TOO_MANY = "Too many requests for now. Please wait a while and try again."
-
-
-def _message(
-    request: Request, title: str, message: str, status: int = 200, **extra: object
-) -> HTMLResponse:
-    return render(
-        request, "auth/message.html", {"title": title, "message": message, **extra}, status
-    )
 
 
 def _limited(services: Services, request: Request, email: str) -> bool:
@@ -71,7 +63,7 @@ def subscribe(
         return render(request, "subscribe.html", {"form": form, "error": str(exc)}, 400)
     if outcome == "active":
         return RedirectResponse("/settings?digest=saved#digest", status_code=303)
-    return _message(
+    return message_page(
         request,
         "Check your inbox",
         f"We sent a confirmation link to {email.strip().lower()}. Your digest starts once you "
@@ -84,11 +76,11 @@ def confirm(request: Request, services: ServicesDep, token: Token = "") -> HTMLR
     try:
         sub = services.subscriptions.confirm(token)
     except SubscriptionError as exc:
-        return _message(
-            request, "Link not valid", str(exc), 400, link=("/subscribe", "Subscribe again")
+        return message_page(
+            request, "Link not valid", str(exc), status=400, link=("/subscribe", "Subscribe again")
         )
     interests = interests_of(sub)
-    return _message(
+    return message_page(
         request,
         "You are subscribed",
         f"{sub.email} gets the {sub.frequency} digest — {interests.describe()}.",
@@ -108,8 +100,8 @@ def unsubscribe(request: Request, services: ServicesDep, token: str) -> HTMLResp
     try:
         sub = services.subscriptions.unsubscribe(token)
     except SubscriptionError as exc:
-        return _message(request, "Link not valid", str(exc), 400)
-    return _message(
+        return message_page(request, "Link not valid", str(exc), status=400)
+    return message_page(
         request,
         "You are unsubscribed",
         f"{sub.email} will get no more digests. Changed your mind? You can subscribe again.",
@@ -122,7 +114,7 @@ def manage_page(request: Request, services: ServicesDep, token: str) -> HTMLResp
     try:
         sub = services.subscriptions.subscription_for_link(token)
     except SubscriptionError as exc:
-        return _message(request, "Link not valid", str(exc), 400)
+        return message_page(request, "Link not valid", str(exc), status=400)
     return _manage(request, services, token, sub)
 
 
