@@ -49,6 +49,7 @@ def test_unverified_accounts_cannot_log_in(client: TestClient, smtp: SmtpSink) -
 
 def test_same_answer_whether_or_not_registered(client: TestClient, smtp: SmtpSink) -> None:
     sign_up_and_verify(client, smtp, EMAIL, "ada")
+    client = TestClient(client.app)  # a visitor who is not logged in
     page = client.get("/signup")
     again = client.post(
         "/signup",

@@ -541,3 +541,160 @@ def test_csrf_cookie_is_secure_behind_a_tls_proxy(live: object) -> None:
     assert "dp_csrf=" in plain and "secure" not in plain.lower()
     proxied = httpx.get(f"{url}/login", headers={"X-Forwarded-Proto": "https"})
     assert "secure" in proxied.headers["set-cookie"].lower()
+
+
+# -- moderation: reason, log, undo --------------------------------------------------------------
+def test_moderation_has_reasons_a_log_and_undo(
+    client: TestClient, store: PaperStore, paper: str
+) -> None:
+    troll, token, troll_session = make_user(store, "troll")
+    _, _, mod_session = make_user(store, "moderator1", admin=True)
+    auth = {"Authorization": f"Bearer {token}"}
+    comment_id = client.post(
+        f"/api/papers/{paper}/comments", json={"body": "buy pills"}, headers=auth
+    ).json()["id"]
+    mod = browser(client, mod_session)
+    csrf = csrf_from(mod.get(f"/papers/{paper}").text)
+    hidden = mod.post(f"/comments/{comment_id}/hide", data={"csrf_token": csrf, "reason": "spam"})
+    assert "[hidden by a moderator]" in hidden.text and "Undo" in hidden.text
+    mod.post(f"/moderation/remove/{paper}", data={"csrf_token": csrf, "reason": "off-topic"})
+    mod.post("/moderation/users/troll/suspend", data={"csrf_token": csrf, "reason": "repeat spam"})
+    log = mod.get("/moderation").text
+    for reason in ("spam", "off-topic", "repeat spam"):
+        assert f"<td>{reason}</td>" in log
+    assert PAPER not in client.get("/papers/date/2026-02-03").text
+    reader = browser(client, troll_session)
+    assert (
+        reader.get("/moderation").status_code in {403, 303, 200}
+        and "Log out" not in reader.get("/").text
+    )
+    _, _, other = make_user(store, "reader2")
+    assert browser(client, other).get("/moderation").status_code == 403
+    action_ids = [int(i) for i in re.findall(r"/moderation/actions/(\d+)/undo", log)]
+    assert len(action_ids) == 3
+    for action_id in action_ids:
+        undone = mod.post(f"/moderation/actions/{action_id}/undo", data={"csrf_token": csrf})
+        assert undone.status_code == 200 and "Undone." in undone.text
+    again = mod.post(f"/moderation/actions/{action_ids[0]}/undo", data={"csrf_token": csrf})
+    assert again.status_code == 409 and "already undone" in again.text
+    assert "buy pills" in client.get(f"/papers/{paper}").text
+    assert store.get_paper(paper).num_comments == 1  # type: ignore[union-attr]
+    assert PAPER in client.get("/papers/date/2026-02-03").text
+    from dailypapers.accounts.repo import AccountRepo
+
+    assert AccountRepo(store.db).get(troll.id).suspended_at is None  # type: ignore[union-attr]
+    assert "undone" in mod.get("/moderation").text
+
+
+def test_deleted_replies_do_not_name_their_author(
+    client: TestClient, store: PaperStore, paper: str
+) -> None:
+    _, token, session = make_user(store, "ada")
+    auth = {"Authorization": f"Bearer {token}"}
+    top = client.post(f"/api/papers/{paper}/comments", json={"body": "top"}, headers=auth).json()
+    reply = client.post(
+        f"/api/papers/{paper}/comments",
+        json={"body": "reply", "parent_id": top["id"]},
+        headers=auth,
+    ).json()
+    ada = browser(client, session)
+    ada.post(f"/comments/{reply['id']}/delete", data={"csrf_token": csrf_from(ada.get("/").text)})
+    page = client.get(f"/papers/{paper}").text
+    block = page[page.index(f'id="comment-{reply["id"]}"') :][:600]
+    assert "/users/ada" not in block and "[deleted]" in block
+
+
+# -- navigation ---------------------------------------------------------------------------------
+def test_period_navigation_skips_empty_periods_and_stops_at_the_latest(
+    client: TestClient, store: PaperStore
+) -> None:
+    days = [date(2026, 1, 5), date(2026, 2, 3)]  # nothing in the weeks between
+    store.upsert_papers(
+        [PaperRecord(arxiv_id=f"2601.0000{n}", title="t", daily_day=d) for n, d in enumerate(days)]
+    )
+    week = client.get("/papers/week/2026-W06").text
+    assert 'rel="prev" href="/papers/week/2026-W02' in week and 'rel="next"' not in week
+    month = client.get("/papers/month/2026-01").text
+    assert 'rel="next" href="/papers/month/2026-02' in month and 'rel="prev"' not in month
+
+
+@pytest.mark.parametrize(
+    ("query", "target"),
+    [
+        ("day=2026-02-03&kind=date", "/papers/date/2026-02-03"),
+        ("day=2026-02-03&kind=week", "/papers/week/2026-W06"),
+        ("day=2026-02-03&kind=month", "/papers/month/2026-02"),
+    ],
+)
+def test_the_date_picker_jumps(client: TestClient, paper: str, query: str, target: str) -> None:
+    answer = client.get(f"/papers/jump?{query}", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == target
+    page = client.get(target).text
+    assert 'action="/papers/jump"' in page and 'type="date"' in page
+
+
+@pytest.mark.parametrize("day", ["", "tomorrow", "9999-12-31", "2026-02-30"])
+def test_the_date_picker_refuses_what_is_no_day(client: TestClient, day: str) -> None:
+    answer = client.get("/papers/jump", params={"day": day}, follow_redirects=False)
+    assert answer.status_code in {400, 404}
+
+
+# -- intent through log-in; confirming logs in ---------------------------------------------------
+def test_an_upvote_clicked_while_logged_out_counts_after_log_in(
+    client: TestClient, smtp: object, paper: str, store: PaperStore
+) -> None:
+    from helpers import log_in, sign_up_and_verify
+
+    sign_up_and_verify(client, smtp, "ada@example.org", "ada")
+    visitor = TestClient(client.app)
+    token = csrf_from(visitor.get(f"/papers/{paper}").text)
+    sent = visitor.post(
+        f"/papers/{paper}/upvote", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert sent.status_code == 303 and "intent=upvote" in sent.headers["location"]
+    form = visitor.get(sent.headers["location"]).text
+    assert "Log in to upvote" in form and 'name="intent"' in form
+    intent = re.search(r'name="intent" value="([^"]+)"', form)
+    assert intent
+    page = visitor.get("/login")
+    answer = visitor.post(
+        "/login",
+        data={
+            "email": "ada@example.org",
+            "password": "correct horse battery",
+            "csrf_token": csrf_from(page.text),
+            "next": f"/papers/{paper}",
+            "intent": intent[1],
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == f"/papers/{paper}"
+    assert store.get_paper(paper).upvotes == 6  # type: ignore[union-attr]
+    assert log_in(visitor, "ada@example.org").status_code == 303  # logging in again: no change
+    assert store.get_paper(paper).upvotes == 6  # type: ignore[union-attr]
+
+
+def test_confirming_logs_in_once_and_a_reused_link_says_so(
+    client: TestClient, smtp: object
+) -> None:
+    from servers import link_in
+
+    page = client.get("/signup")
+    client.post(
+        "/signup",
+        data={
+            "email": "grace@example.org",
+            "username": "grace",
+            "password": "correct horse battery",
+            "csrf_token": csrf_from(page.text),
+        },
+    )
+    link = link_in(smtp.wait_for("grace@example.org")[-1], "/verify")  # type: ignore[attr-defined]
+    path = link.split("127.0.0.1:8000", 1)[-1]
+    first = TestClient(client.app)
+    confirmed = first.get(path)
+    assert "Address confirmed" in confirmed.text and "Log out" in confirmed.text
+    second = TestClient(client.app)
+    reused = second.get(path)
+    assert "Already confirmed" in reused.text and "has been used" in reused.text
+    assert "Log out" not in reused.text  # a used link logs no one in

@@ -89,7 +89,7 @@ def test_sessions_csrf_limits_votes_and_vectors_work_across_processes(
         f"{a}/signup", data=account | {"username": "ada", "csrf_token": csrf_from(page.text)}
     )
     confirm = link_in(smtp.wait_for("ada@example.org")[0], "/verify").replace(a, b)
-    assert "Address confirmed" in browser.get(confirm).text
+    assert "Address confirmed" in browser.get(confirm, follow_redirects=True).text
     page = browser.get(f"{a}/login")
     login = browser.post(f"{a}/login", data=account | {"csrf_token": csrf_from(page.text)})
     assert login.status_code == 303

@@ -157,6 +157,23 @@ class Upvote(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class ModerationAction(Base):
+    """What a moderator did, to what, and why; undone actions keep their row."""
+
+    __tablename__ = "moderation_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    moderator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(20))  # hide_comment, remove_entry, suspend_user
+    target_id: Mapped[int] = mapped_column(Integer)
+    target_label: Mapped[str] = mapped_column(String(300))
+    target_url: Mapped[str] = mapped_column(String(300))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
 class Comment(Base):
     """A Markdown comment on a paper; replies go one level deep (parent is a top comment)."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -79,12 +79,6 @@ class AccountRepo:
         with self._write() as s, s.begin():
             s.execute(update(User).where(User.id == user_id).values(password_hash=password_hash))
             s.execute(delete(SessionRecord).where(SessionRecord.user_id == user_id))
-
-    def suspend(self, user_id: int, when: datetime | None) -> None:
-        with self._write() as s, s.begin():
-            s.execute(update(User).where(User.id == user_id).values(suspended_at=when))
-            if when is not None:
-                s.execute(delete(SessionRecord).where(SessionRecord.user_id == user_id))
 
     # -- sessions ------------------------------------------------------------------------
     def create_session(self, user_id: int, lifetime: timedelta) -> str:

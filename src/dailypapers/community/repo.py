@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Connection, and_, delete, func, select, true, update
+from sqlalchemy import ColumnElement, Connection, and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from dailypapers.db import Database
@@ -133,9 +133,6 @@ class CommunityRepo:
             comment_id, Comment.user_id == user_id, body="", body_html="", deleted_at=utcnow()
         )
 
-    def hide_comment(self, comment_id: int, admin_id: int) -> None:
-        self._retire(comment_id, true(), hidden_at=utcnow(), hidden_by_id=admin_id)
-
     def _retire(self, comment_id: int, allowed: ColumnElement[bool], **values: object) -> None:
         with self.db.writer.begin() as conn:
             comment = conn.execute(
@@ -196,13 +193,3 @@ class CommunityRepo:
                 .where(DailyEntry.submitted_by_id == user_id, DailyEntry.day == day)
             )
         return int(value or 0)
-
-    def remove_from_daily(self, paper_id: int, admin_id: int) -> bool:
-        with self.db.writer.begin() as conn:
-            removed = conn.execute(
-                update(DailyEntry)
-                .where(DailyEntry.paper_id == paper_id, DailyEntry.removed_at.is_(None))
-                .values(removed_at=utcnow(), removed_by_id=admin_id)
-                .returning(DailyEntry.id)
-            ).first()
-        return removed is not None

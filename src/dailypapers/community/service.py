@@ -113,9 +113,3 @@ class CommunityService:
 
     def delete_comment(self, user: User | None, comment_id: int) -> None:
         self.repo.delete_comment(comment_id, self.require_active(user).id)
-
-    @staticmethod
-    def require_admin(user: User | None) -> User:
-        if user is None or not user.is_admin or user.suspended_at is not None:
-            raise NotAllowed("Only moderators can do that.")
-        return user

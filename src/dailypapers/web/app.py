@@ -27,7 +27,7 @@ from dailypapers.settings import Settings
 from dailypapers.store import PaperStore, open_store
 from dailypapers.web import api, api_write, docs, feeds, health
 from dailypapers.web.observability import Observability
-from dailypapers.web.pages import account, auth, feed, paper, search, subscribe
+from dailypapers.web.pages import account, auth, feed, moderation, paper, search, subscribe
 from dailypapers.web.render import render
 from dailypapers.web.security import HeadAsGet, SecurityHeaders
 from dailypapers.web.server import MAX_BODY
@@ -180,6 +180,7 @@ def create_app(
         feed.router,
         auth.router,
         account.router,
+        moderation.router,  # before paper's catch-all POST /papers/{id}/… routes
         search.router,
         subscribe.router,
         paper.router,

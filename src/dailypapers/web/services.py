@@ -8,6 +8,7 @@ from datetime import timedelta
 from dailypapers.accounts.repo import AccountRepo
 from dailypapers.accounts.service import AccountService, SiteInfo
 from dailypapers.arxiv_ids import ArxivId
+from dailypapers.community.moderation import ModerationService
 from dailypapers.community.repo import CommunityRepo
 from dailypapers.community.service import CommunityService, Fetcher
 from dailypapers.digest.factory import settings_mailer, subscription_service
@@ -31,6 +32,7 @@ class Services:
     accounts: AccountService
     community: CommunityService
     limiter: RateLimiter
+    moderation: ModerationService
     search: SearchService
     subscriptions: SubscriptionService
     secret: str
@@ -76,6 +78,7 @@ def build_services(
         accounts=accounts,
         community=community,
         limiter=RateLimiter(store.db),
+        moderation=ModerationService(store.db),
         search=build_search(
             store, data_dir=settings.data_dir, max_tokens=settings.embed_max_tokens
         ),

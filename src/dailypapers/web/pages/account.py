@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from dailypapers.community.repo import NotAllowed
 from dailypapers.digest.interests import SubscriptionError
 from dailypapers.ingest.http import ArxivRequestRejected, ArxivUnavailable
-from dailypapers.models import User, utcnow
+from dailypapers.models import User
 from dailypapers.store import FeedQuery
 from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
 from dailypapers.web.pages.digest_form import DigestChoice, DigestForm
@@ -140,23 +140,6 @@ def delete_token(token_id: RowId, services: ServicesDep, user: UserDep) -> Respo
         return _login_redirect("/settings")
     services.accounts.repo.delete_api_token(user.id, token_id)
     return RedirectResponse("/settings", status_code=303)
-
-
-@router.post("/moderation/users/{username}/suspend", dependencies=[Csrf])
-def suspend_user(
-    username: str, services: ServicesDep, user: UserDep, action: Annotated[str, Form()] = "suspend"
-) -> Response:
-    try:
-        admin = services.community.require_admin(user)
-    except NotAllowed as exc:
-        raise HTTPException(403, str(exc)) from exc
-    target = services.accounts.repo.by_username(username)
-    if target is None:
-        raise HTTPException(404, f"No user {username}.")
-    if target.id == admin.id:
-        raise HTTPException(400, "Moderators cannot suspend themselves.")
-    services.accounts.repo.suspend(target.id, utcnow() if action == "suspend" else None)
-    return RedirectResponse(f"/users/{username}", status_code=303)
 
 
 @router.get("/users/{username}", response_class=HTMLResponse)

@@ -80,7 +80,7 @@ def signup(
 @router.get("/verify", response_class=HTMLResponse)
 def verify(
     request: Request, services: ServicesDep, token: Annotated[str, Query(max_length=2000)] = ""
-) -> HTMLResponse:
+) -> Response:
     try:
         user, confirmed_now = services.accounts.verify_email(token)
     except AccountError as exc:
@@ -92,14 +92,9 @@ def verify(
             f"The address of {user.username} was confirmed before; this link has been used.",
             link=None if current_user(request) else ("/login", "Log in"),
         )
-    page = message_page(
-        request,
-        "Address confirmed",
-        f"Welcome, {user.username}: your address is confirmed and you are logged in.",
-        link=("/", "See today's papers"),
-    )
-    _start_session(request, services, page, user)  # the first use only: it proves the inbox
-    return page
+    welcome = RedirectResponse("/?confirmed=1", status_code=303)  # base.html greets them
+    _start_session(request, services, welcome, user)  # the first use only: it proves the inbox
+    return welcome
 
 
 def _start_session(request: Request, services: Services, response: Response, user: User) -> None:

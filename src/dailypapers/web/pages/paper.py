@@ -135,29 +135,3 @@ def delete_comment(
     except NotAllowed as exc:
         raise HTTPException(403, str(exc)) from exc
     return _back(request, paper, "#discussion")
-
-
-@router.post("/comments/{comment_id}/hide", dependencies=[Csrf])
-def hide_comment(
-    request: Request, comment_id: RowId, services: ServicesDep, user: UserDep
-) -> Response:
-    paper = _comment_paper(services, comment_id)
-    try:
-        admin = services.community.require_admin(user)
-        services.community.repo.hide_comment(comment_id, admin.id)
-    except NotAllowed as exc:
-        raise HTTPException(403, str(exc)) from exc
-    return _back(request, paper, "#discussion")
-
-
-@router.post("/moderation/remove/{arxiv_id:path}", dependencies=[Csrf])
-def remove_from_daily(
-    request: Request, arxiv_id: str, services: ServicesDep, user: UserDep
-) -> Response:
-    paper = _paper_or_404(services, arxiv_id)
-    try:
-        admin = services.community.require_admin(user)
-    except NotAllowed as exc:
-        raise HTTPException(403, str(exc)) from exc
-    services.community.repo.remove_from_daily(paper.id, admin.id)
-    return _back(request, paper)

@@ -101,6 +101,10 @@
         if (!window.confirm(form.dataset.confirm)) event.preventDefault();
       });
     });
+    // The date picker goes as soon as a whole date is chosen; its Go button stays for no-JS.
+    document.querySelectorAll("form[data-jump] input[type=date]").forEach(function (input) {
+      input.addEventListener("change", function () { if (input.value) input.form.requestSubmit(); });
+    });
     document.addEventListener("keydown", onKey);
   });
 })();

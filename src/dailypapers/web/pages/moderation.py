@@ -1,0 +1,100 @@
+"""Moderators' pages: hide a comment, take a paper off the daily feed, suspend an account,
+each with a reason; the moderation log at /moderation, and undo."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from dailypapers.arxiv_ids import InvalidArxivId, parse_arxiv_id
+from dailypapers.community.moderation import LABELS, MAX_REASON, AlreadyDone
+from dailypapers.community.repo import NotAllowed
+from dailypapers.models import ModerationAction, Paper
+from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
+from dailypapers.web.render import render
+from dailypapers.web.services import Services
+
+router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
+Reason = Annotated[str, Form(max_length=MAX_REASON)]
+
+
+@contextmanager
+def _answers() -> Iterator[None]:
+    """Not a moderator: 403. Nothing to do (already hidden, already undone): 409."""
+    try:
+        yield
+    except NotAllowed as exc:
+        raise HTTPException(403, str(exc)) from exc
+    except AlreadyDone as exc:
+        raise HTTPException(409, str(exc)) from exc
+
+
+def _done(action: ModerationAction, flag: str = "moderated") -> RedirectResponse:
+    """Back to what was moderated, with a notice that offers undo (see base.html)."""
+    path, _, anchor = action.target_url.partition("#")
+    fragment = f"#{anchor}" if anchor else ""
+    return RedirectResponse(f"{path}?{flag}={action.id}{fragment}", status_code=303)
+
+
+def _paper(services: Services, arxiv_id: str) -> Paper:
+    try:
+        paper = services.store.get_paper(parse_arxiv_id(arxiv_id).id)
+    except InvalidArxivId as exc:
+        raise HTTPException(404, str(exc)) from exc
+    if paper is None:
+        raise HTTPException(404, f"No paper {arxiv_id} here.")
+    return paper
+
+
+@router.post("/comments/{comment_id}/hide", dependencies=[Csrf])
+def hide_comment(
+    comment_id: RowId, services: ServicesDep, user: UserDep, reason: Reason = ""
+) -> Response:
+    with _answers():
+        return _done(services.moderation.hide_comment(user, comment_id, reason))
+
+
+@router.post("/moderation/remove/{arxiv_id:path}", dependencies=[Csrf])
+def remove_from_daily(
+    arxiv_id: str, services: ServicesDep, user: UserDep, reason: Reason = ""
+) -> Response:
+    paper = _paper(services, arxiv_id)
+    with _answers():
+        return _done(services.moderation.remove_entry(user, paper, reason))
+
+
+@router.post("/moderation/users/{username}/suspend", dependencies=[Csrf])
+def suspend_user(
+    username: str,
+    services: ServicesDep,
+    user: UserDep,
+    reason: Reason = "",
+    action: Annotated[str, Form(max_length=20)] = "suspend",
+) -> Response:
+    with _answers():
+        services.moderation.require_admin(user)
+        target = services.accounts.repo.by_username(username)
+        if target is None:
+            raise HTTPException(404, f"No user {username}.")
+        if action == "restore":
+            services.moderation.restore(user, target)
+            return RedirectResponse(f"/users/{target.username}", status_code=303)
+        return _done(services.moderation.suspend(user, target, reason))
+
+
+@router.get("/moderation", response_class=HTMLResponse)
+def moderation_log(request: Request, services: ServicesDep, user: UserDep) -> HTMLResponse:
+    with _answers():
+        services.moderation.require_admin(user)
+    context = {"actions": services.moderation.recent(), "labels": LABELS}
+    return render(request, "moderation.html", context)
+
+
+@router.post("/moderation/actions/{action_id}/undo", dependencies=[Csrf])
+def undo(action_id: RowId, services: ServicesDep, user: UserDep) -> Response:
+    with _answers():
+        return _done(services.moderation.undo(user, action_id), flag="undone")
