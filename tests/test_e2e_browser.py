@@ -51,11 +51,7 @@ def test_sign_up_verify_submit_upvote_comment(
     page.wait_for_selector("text=Check your mail")
 
     page.goto(link_in(smtp.wait_for(EMAIL)[0], "/verify"))
-    page.wait_for_selector("text=Address confirmed")
-    page.click("text=Log in >> nth=-1")
-    page.fill("input[name=email]", EMAIL)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stack button[type=submit]")
+    page.wait_for_selector("text=Address confirmed")  # and logged in by the link
     page.wait_for_selector(f"a.who:has-text('{USERNAME}')")
 
     page.click("nav.main-nav >> text=Submit")

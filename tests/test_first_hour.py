@@ -698,3 +698,18 @@ def test_confirming_logs_in_once_and_a_reused_link_says_so(
     reused = second.get(path)
     assert "Already confirmed" in reused.text and "has been used" in reused.text
     assert "Log out" not in reused.text  # a used link logs no one in
+
+
+# -- comments: math and quotes -------------------------------------------------------------------
+def test_math_in_comments_is_kept_out_of_markdown_and_marked_for_katex() -> None:
+    from dailypapers.community.markdown import render_markdown
+
+    html = render_markdown("Take $a_b$ and $c_d$.\n\n$$\\frac{1}{2}$$\n\n> a quote")
+    assert '<span class="math inline">a_b</span>' in html and "<em>" not in html
+    assert '<div class="math block">' in html and "\\frac{1}{2}" in html
+    assert "<blockquote>" in html
+    hostile = render_markdown('$x$ <span class="math inline" onclick="alert(1)">y</span>')
+    assert (
+        "onclick" not in hostile.replace("&quot;", "").split("&lt;")[0]
+        and "<span onclick" not in hostile
+    )
