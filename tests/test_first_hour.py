@@ -713,3 +713,23 @@ def test_math_in_comments_is_kept_out_of_markdown_and_marked_for_katex() -> None
         "onclick" not in hostile.replace("&quot;", "").split("&lt;")[0]
         and "<span onclick" not in hostile
     )
+
+
+def test_search_api_says_when_a_paper_was_on_the_daily_feed(
+    client: TestClient, store: PaperStore, paper: str
+) -> None:
+    store.upsert_papers([PaperRecord(arxiv_id="2602.00002", title="A paper on edges, not daily")])
+    hits = {h["paper"]["id"]: h for h in client.get("/api/papers/search?q=edges").json()}
+    assert hits[PAPER]["submittedOnDailyAt"] and hits[PAPER]["paper"]["submittedOnDailyAt"]
+    assert hits["2602.00002"]["submittedOnDailyAt"] is None
+
+
+def test_counts_agree_with_their_nouns() -> None:
+    from dailypapers.text import counted
+
+    assert [counted(n, "comment") for n in (0, 1, 2, 1500)] == [
+        "0 comments",
+        "1 comment",
+        "2 comments",
+        "1,500 comments",
+    ]

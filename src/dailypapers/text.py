@@ -39,3 +39,8 @@ def normalize_abstract(text: str | None, *, hard_wrapped: bool = False) -> str:
     splitter = _WRAPPED_PARAGRAPH if hard_wrapped else re.compile(r"\n+")
     paragraphs = (normalize_line(part) for part in splitter.split(text))
     return "\n".join(p for p in paragraphs if p)
+
+
+def counted(count: int, noun: str) -> str:
+    """'1 comment', '2 comments', '0 upvotes' (English nouns that take an s)."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

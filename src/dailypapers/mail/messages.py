@@ -11,6 +11,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from dailypapers.mail.transport import Sender
+from dailypapers.text import counted
 
 log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
@@ -20,6 +21,7 @@ _env = Environment(
     undefined=StrictUndefined,
     keep_trailing_newline=True,
 )
+_env.filters["counted"] = counted
 
 
 def render_email(

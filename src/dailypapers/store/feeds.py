@@ -78,6 +78,13 @@ class FeedRepo:
         found = self._run(self._base().where(Paper.id == paper_id))
         return found[0] if found else None
 
+    def entries_for(self, paper_ids: list[int]) -> dict[int, FeedItem]:
+        """The feed entry of each of these papers that is on a daily feed (one query)."""
+        if not paper_ids:
+            return {}
+        found = self._run(self._base().where(Paper.id.in_(paper_ids)))
+        return {item.paper.id: item for item in found}
+
     def _run(self, stmt: Select[Paper, DailyEntry, User]) -> list[FeedItem]:
         with Session(self.db.reader, expire_on_commit=False) as session:
             rows = session.execute(stmt).all()

@@ -20,7 +20,7 @@ from dailypapers.web.periods import (
     day_period,
     parse_period,
 )
-from dailypapers.web.serialize import daily_json, paper_json, search_json
+from dailypapers.web.serialize import daily_json, paper_json, search_results_json
 from dailypapers.web.services import Services
 from dailypapers.web.trending import trending_items
 
@@ -110,10 +110,8 @@ def search_papers(
     sort: Literal["relevance", "newest", "upvotes"] = "relevance",
 ) -> list[dict[str, Any]]:
     """Hybrid (keyword + semantic) search; see the README for the query language."""
-    return [
-        search_json(hit.paper)
-        for hit in services.search.search(q, limit=limit, sort=sort, snippets=False).hits
-    ]
+    found = services.search.search(q, limit=limit, sort=sort, snippets=False)
+    return search_results_json([hit.paper for hit in found.hits], services.feeds)
 
 
 @router.get("/papers/{arxiv_id:arxiv}/similar", responses=errors(400, 404, 422, 503))
@@ -122,7 +120,8 @@ def similar_papers(
 ) -> list[dict[str, Any]]:
     """Papers similar to this one (itself excluded), best first."""
     found = _paper_or_error(services, arxiv_id)
-    return [search_json(hit.paper) for hit in services.search.similar(found, limit=limit)]
+    similar = services.search.similar(found, limit=limit)
+    return search_results_json([hit.paper for hit in similar], services.feeds)
 
 
 def _paper_or_error(services: Services, arxiv_id: str) -> Paper:

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from dailypapers import __version__
-from dailypapers.text import strip_controls
+from dailypapers.text import counted, strip_controls
 from dailypapers.web.deps import current_user, get_services
 from dailypapers.web.security import CSRF_FIELD, csrf_token
 
@@ -53,6 +53,7 @@ def printable(value: Any) -> Any:
 
 templates.env.finalize = printable
 templates.env.filters["authors_short"] = authors_short
+templates.env.filters["counted"] = counted
 templates.env.filters["time_ago"] = time_ago
 templates.env.filters["nice_date"] = nice_date
 templates.env.globals["version"] = __version__

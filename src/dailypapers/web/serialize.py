@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from dailypapers.models import DailyEntry, Paper, User
-from dailypapers.store import FeedItem
+from dailypapers.store import FeedItem, FeedRepo
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -77,12 +77,21 @@ def daily_json(item: FeedItem) -> dict[str, Any]:
     }
 
 
-def search_json(paper: Paper) -> dict[str, Any]:
-    """One result of /api/papers/search, in the daily shape without a feed entry."""
+def search_json(paper: Paper, item: FeedItem | None = None) -> dict[str, Any]:
+    """One result of /api/papers/search or /similar, in the daily shape; the feed entry's
+    fields are filled when the paper is on a daily feed."""
+    entry, submitter = (item.entry, item.submitter) if item else (None, None)
     return {
-        "paper": paper_json(paper),
+        "paper": paper_json(paper, entry, submitter),
         "publishedAt": iso(paper.published),
+        "submittedOnDailyAt": iso(entry.submitted_at) if entry else None,
+        "submittedBy": user_json(submitter),
         "title": paper.title,
         "summary": paper.abstract,
         "numComments": paper.num_comments,
     }
+
+
+def search_results_json(papers: list[Paper], feeds: FeedRepo) -> list[dict[str, Any]]:
+    entries = feeds.entries_for([paper.id for paper in papers])
+    return [search_json(paper, entries.get(paper.id)) for paper in papers]
