@@ -42,5 +42,5 @@ def test_day() -> None:
 )
 def test_bad_periods_are_clear(kind: str, text: str) -> None:
     # Not of the form: the form is shown; of the form but no such period: that is said.
-    with pytest.raises(BadPeriod, match="expected|There is no|outside the dates served"):
+    with pytest.raises(BadPeriod, match=r"expected|There is no|outside the dates served"):
         parse_period(kind, text)  # type: ignore[arg-type]
