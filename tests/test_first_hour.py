@@ -733,3 +733,71 @@ def test_counts_agree_with_their_nouns() -> None:
         "2 comments",
         "1,500 comments",
     ]
+
+
+# -- submitting while arXiv cannot be reached ----------------------------------------------------
+def test_submitting_offline_says_what_is_true_and_calls_no_one(
+    store: PaperStore, site_settings: object, httpserver: object
+) -> None:
+    from dailypapers.web.app import create_app
+
+    offline = site_settings.model_copy(update={"offline": True})  # type: ignore[attr-defined]
+    _, token, session = make_user(store, "ada")
+    with TestClient(create_app(offline, store)) as app_client:
+        ada = browser(app_client, session)
+        form = {"paper": "2401.01234", "csrf_token": csrf_from(ada.get("/submit").text)}
+        answer = ada.post("/submit", data=form)
+        assert answer.status_code == 404
+        assert "not to fetch from arXiv" in answer.text and "DAILYPAPERS_OFFLINE" in answer.text
+        api = app_client.post(
+            "/api/papers/submit",
+            json={"paper": "2401.01234"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert api.status_code == 404 and "DAILYPAPERS_OFFLINE" in api.json()["error"]
+    assert httpserver.log == []  # type: ignore[attr-defined]
+
+
+def test_submitting_while_arxiv_is_down_says_to_try_again(
+    client: TestClient, store: PaperStore, httpserver: object
+) -> None:
+    httpserver.expect_request("/api/query").respond_with_data("down", status=503)  # type: ignore[attr-defined]
+    _, _, session = make_user(store, "ada")
+    ada = browser(client, session)
+    form = {"paper": "2401.01234", "csrf_token": csrf_from(ada.get("/submit").text)}
+    answer = ada.post("/submit", data=form)
+    assert answer.status_code == 503
+    assert "arXiv did not answer" in answer.text and "Nothing was added" in answer.text
+    assert store.get_paper("2401.01234") is None
+
+
+# -- one early submission does not take over the home page or trending --------------------------
+def test_a_lone_paper_does_not_take_over_home_or_trending(
+    client: TestClient, store: PaperStore
+) -> None:
+    from datetime import timedelta
+
+    from dailypapers.models import utcnow
+
+    today = utcnow().date()
+    yesterday = today - timedelta(days=1)
+    store.upsert_papers(
+        [PaperRecord(arxiv_id="2602.09999", title="The lone early one", daily_day=today)]
+        + [
+            PaperRecord(
+                arxiv_id=f"2602.0{n:04d}",
+                title=f"Yesterday's paper {n}",
+                daily_day=yesterday,
+                upvotes=n,
+            )
+            for n in range(1, 13)
+        ]
+    )
+    home = client.get("/").text
+    assert "The lone early one" in home and "Yesterday&#39;s paper 12" in home
+    assert f'href="/papers/date/{yesterday.isoformat()}"' in home
+    trending = client.get("/papers/trending").text
+    assert "The lone early one" not in trending  # no upvote, no comment: not trending
+    assert "Yesterday&#39;s paper 12" in trending
+    api = [i["paper"]["id"] for i in client.get("/api/daily_papers?sort=trending").json()]
+    assert "2602.09999" not in api

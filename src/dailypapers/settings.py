@@ -37,6 +37,11 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; default sqlite:///$DATA_DIR/dailypapers.db. "
         "Use postgresql+psycopg://user:pass@host/db for PostgreSQL.",
     )
+    offline: bool = Field(
+        default=False,
+        description="Never call arXiv: papers come only from imports, and submitting one that "
+        "is not here yet says so.",
+    )
     arxiv_api_url: str = Field(
         default="https://export.arxiv.org/api/query",
         description="arXiv API (Atom) endpoint, used to fetch papers by id.",

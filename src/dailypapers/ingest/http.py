@@ -31,6 +31,10 @@ class ArxivUnavailable(RuntimeError):
     """arXiv did not give a usable answer after every allowed attempt."""
 
 
+class ArxivOffline(ArxivUnavailable):
+    """This instance is configured not to call arXiv (DAILYPAPERS_OFFLINE)."""
+
+
 class ArxivRequestRejected(RuntimeError):
     """arXiv answered with a client error that retrying will not fix."""
 

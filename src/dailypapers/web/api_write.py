@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from dailypapers.arxiv_ids import SUBMISSION_PATTERN, InvalidArxivId
 from dailypapers.community.repo import NotAllowed
 from dailypapers.community.service import CommunityError, PaperNotFound
-from dailypapers.ingest.http import ArxivRequestRejected, ArxivUnavailable
+from dailypapers.ingest.http import ArxivOffline, ArxivRequestRejected, ArxivUnavailable
 from dailypapers.models import MAX_ID, User
 from dailypapers.web.deps import ServicesDep, get_services
 from dailypapers.web.openapi import ArxivIdPath, errors
@@ -85,8 +85,12 @@ def http_errors(*, community_status: int = 400) -> Iterator[None]:
         raise HTTPException(community_status, str(exc)) from exc
     except NotAllowed as exc:
         raise HTTPException(403, str(exc)) from exc
+    except ArxivOffline as exc:
+        message = f"{exc}: only papers already here can be submitted (DAILYPAPERS_OFFLINE)."
+        raise HTTPException(404, message) from exc
     except (ArxivUnavailable, ArxivRequestRejected) as exc:
-        raise HTTPException(503, "arXiv did not answer; try again later.") from exc
+        message = "arXiv did not answer (after several tries), so nothing was added; try again."
+        raise HTTPException(503, message) from exc
 
 
 def _vote(services: Services, user: User, arxiv_id: str, on: bool) -> Vote:

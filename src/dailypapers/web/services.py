@@ -14,7 +14,7 @@ from dailypapers.community.service import CommunityService, Fetcher
 from dailypapers.digest.factory import settings_mailer, subscription_service
 from dailypapers.digest.subscriptions import SubscriptionService
 from dailypapers.ingest.arxiv_api import fetch_by_ids
-from dailypapers.ingest.http import client_for
+from dailypapers.ingest.http import ArxivOffline, client_for
 from dailypapers.mail import Mailer
 from dailypapers.ratelimit import RateLimiter
 from dailypapers.records import PaperRecord
@@ -42,6 +42,10 @@ def arxiv_fetcher(settings: Settings) -> Fetcher:
     """Fetch one paper through the same polite arXiv client the CLI uses."""
 
     def fetch(arxiv_id: ArxivId) -> PaperRecord | None:
+        if settings.offline:
+            raise ArxivOffline(
+                f"{arxiv_id.versioned} is not here, and this site does not call arXiv"
+            )
         with client_for(settings, person_waiting=True) as client:
             found = fetch_by_ids(client, settings.arxiv_api_url, [arxiv_id])
         return found.records[0] if found.records else None

@@ -26,8 +26,14 @@ def reference_time(feeds: FeedRepo, now: datetime | None = None) -> datetime:
 
 
 def trending_items(feeds: FeedRepo, limit: int, offset: int = 0) -> list[tuple[FeedItem, Trending]]:
+    """Papers of the window with at least one upvote or comment, by score: a paper nobody
+    has reacted to is not trending, however new."""
     now = reference_time(feeds)
-    candidates = feeds.recent(since=now - WINDOW)
+    candidates = [
+        item
+        for item in feeds.recent(since=now - WINDOW)
+        if item.paper.upvotes > 0 or item.paper.num_comments > 0
+    ]
     ranked = rank_trending(
         candidates,
         lambda item: TrendingInputs(

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dailypapers.community.repo import NotAllowed
 from dailypapers.digest.interests import SubscriptionError
-from dailypapers.ingest.http import ArxivRequestRejected, ArxivUnavailable
+from dailypapers.ingest.http import ArxivOffline, ArxivRequestRejected, ArxivUnavailable
 from dailypapers.models import User
 from dailypapers.store import FeedQuery
 from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
@@ -21,7 +21,15 @@ from dailypapers.web.services import Services
 router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
 
 
-ARXIV_DOWN = "arXiv did not answer just now; please try again in a minute."
+OFFLINE = (
+    "{id} is not here yet, and this site is set up not to fetch from arXiv "
+    "(DAILYPAPERS_OFFLINE), so only papers already here can be submitted. An admin can add "
+    "it with `dailypapers import` or `dailypapers ingest`."
+)
+ARXIV_DOWN = (
+    "{id} is not here yet, and arXiv did not answer when we asked for it (after several "
+    "tries). Nothing was added; please try again in a few minutes."
+)
 
 
 def _login_redirect(path: str) -> RedirectResponse:
@@ -61,8 +69,10 @@ def submit(
     except (ValueError, NotAllowed) as exc:  # bad ids, limits, unknown papers
         status = 429 if "limit" in str(exc) else 400
         return _submit_page(request, paper, error=str(exc), status=status)
+    except ArxivOffline:
+        return _submit_page(request, paper, error=OFFLINE.format(id=paper.strip()), status=404)
     except (ArxivUnavailable, ArxivRequestRejected):
-        return _submit_page(request, paper, error=ARXIV_DOWN, status=503)
+        return _submit_page(request, paper, error=ARXIV_DOWN.format(id=paper.strip()), status=503)
     if not result.added:
         day = result.entry.day
         message = f"“{result.paper.title}” is already on the feed of {day:%B %-d, %Y}."

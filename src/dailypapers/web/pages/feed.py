@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -51,6 +52,7 @@ def render_period(
     period: Period | None,
     sort: FeedSort,
     page: int,
+    earlier: list[tuple[Period, list[FeedItem]]] | None = None,
 ) -> HTMLResponse:
     items: list[FeedItem] = []
     total = 0
@@ -74,7 +76,12 @@ def render_period(
             "has_more": (page + 1) * PAGE_SIZE < total,
             "prev": prev,
             "next": nxt,
-            "voted": _voted(services, user.id if user else None, items),
+            "voted": _voted(
+                services,
+                user.id if user else None,
+                items + [item for _, more in earlier or [] for item in more],
+            ),
+            "earlier": earlier or [],
             "first_day": FIRST_DAY,
             "latest_day": services.feeds.latest_day(),
         },
@@ -91,7 +98,32 @@ def latest(
     p: PageParam = 0,
 ) -> HTMLResponse:
     day = services.feeds.latest_day()
-    return render_period(request, services, user, day_period(day) if day else None, sort, p)
+    if day is None:
+        return render_period(request, services, user, None, sort, p)
+    earlier = _earlier_days(services, day, sort) if p == 0 else []
+    return render_period(request, services, user, day_period(day), sort, p, earlier)
+
+
+HOME_MIN_PAPERS = 10  # a latest day with fewer (one early submission) gets earlier days below
+HOME_MAX_EARLIER = 3
+
+
+def _earlier_days(
+    services: Services, latest: date, sort: FeedSort
+) -> list[tuple[Period, list[FeedItem]]]:
+    """The days before ``latest`` that make the home page a real list when the latest day
+    is still short (so one paper submitted at dawn does not take over the home page)."""
+    shown = services.feeds.count(latest, latest)
+    earlier: list[tuple[Period, list[FeedItem]]] = []
+    day: date | None = latest
+    while shown < HOME_MIN_PAPERS and len(earlier) < HOME_MAX_EARLIER:
+        day = services.feeds.neighbour_day(day, before=True) if day else None
+        if day is None:
+            break
+        items = services.feeds.items(FeedQuery(day, day, sort=sort, limit=PAGE_SIZE))
+        earlier.append((day_period(day), items))
+        shown += len(items)
+    return earlier
 
 
 @router.get("/papers/jump")
