@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date, datetime
 
@@ -339,3 +340,52 @@ def test_exact_title_first_moves_only_an_exact_title_in_the_head() -> None:
     assert sorted(moved) == sorted(ranked)  # nothing lost
     assert exact_title_first("short", ranked, titles) == ranked
     assert exact_title_first("Attention is all you need", [], titles) == []
+
+
+# -- junk, typos and exclusions (issue 16) --------------------------------------------------------
+@pytest.mark.parametrize("junk", ["asdkjhasd qwpoeiru", "zzxq", "xkcdqwe blorptang"])
+def test_junk_finds_nothing(search: SearchService, junk: str) -> None:
+    result = search.search(junk)
+    assert result.hits == [] and result.suggestion is None
+
+
+def test_a_typo_finds_the_corrected_query_and_says_so(search: SearchService) -> None:
+    result = search.search("difusion modles")
+    assert result.corrected_from == "difusion modles"
+    assert result.suggestion == "diffusion models"
+    assert result.hits and result.hits[0].paper.arxiv_id == "2601.00002"
+    literal = search.search("difusion modles", literal=True)
+    assert literal.corrected_from is None  # as typed: the dense model's guess, nothing more
+
+
+def test_a_typo_among_known_words_gets_a_suggestion(search: SearchService) -> None:
+    result = search.search("reinfrocement learning")
+    assert result.suggestion == "reinforcement learning" and result.corrected_from is None
+    assert result.hits  # "learning" matched: the results stand
+
+
+def test_minus_excludes_words_and_phrases(search: SearchService) -> None:
+    with_transformers = ids(search, "language models")
+    assert "2601.00001" in with_transformers
+    without = ids(search, "language models -transformers")
+    assert "2601.00001" not in without and "2601.00006" not in without
+    assert "2601.00004" in without  # RLHF: language models, no transformers
+    assert "2601.00004" not in ids(search, 'language models -"human feedback"')
+
+
+def test_operators_and_filter_controls_are_one_query(indexed_client: TestClient) -> None:
+    typed = indexed_client.get("/search", params={"q": "attention cat:cs.CL after:2026-01-01"})
+    assert 'name="cat" value="cs.CL"' in typed.text and 'value="2026-01-01"' in typed.text
+    chosen = indexed_client.get(
+        "/search", params={"q": "attention cat:cs.LG", "cat": "cs.CL", "before": "2026-03-01"}
+    )
+    box = re.search(r'<input type="search" name="q" value="([^"]*)"', chosen.text)
+    assert box and box[1] == "attention cat:cs.CL before:2026-03-01"  # the control won
+
+
+def test_the_search_page_explains_junk_and_typos(indexed_client: TestClient) -> None:
+    junk = indexed_client.get("/search", params={"q": "asdkjhasd"}).text
+    assert "No papers match" in junk and "Check the spelling" in junk
+    typo = indexed_client.get("/search", params={"q": "difusion modles"}).text
+    assert "Showing results for" in typo and "diffusion models" in typo
+    assert "literal=1" in typo and "Diffusion Models for High-Resolution" in typo

@@ -5,6 +5,7 @@
     author:"Name" / author:Name     author:"Yann LeCun"
     cat:cs.CL                       (repeatable; any of them matches)
     after:2026-01-01 before:…       published dates, inclusive
+    -word / -"a phrase"             papers containing it are left out
     an arXiv id or abs/pdf URL      that paper first
     a pasted abstract               long text works: it becomes a semantic query
 
@@ -22,7 +23,8 @@ from dailypapers.arxiv_ids import InvalidArxivId, parse_arxiv_id
 MAX_QUERY_CHARS = 10_000
 _TOKEN = re.compile(
     r'(?P<key>author|cat|after|before):(?:"(?P<qval>[^"]*)"?|(?P<val>\S+))'
-    r'|"(?P<phrase>[^"]*)"?'
+    r'|(?P<neg>-)?"(?P<phrase>[^"]*)"?'
+    r"|-(?P<notword>[^\s\-]\S*)"
     r"|(?P<word>\S+)",
     re.IGNORECASE,
 )
@@ -39,6 +41,7 @@ class ParsedQuery:
     after: date | None = None
     before: date | None = None
     arxiv_id: str | None = None
+    excluded: list[str] = field(default_factory=list)  # -word, -"phrase"
 
     @property
     def has_filters(self) -> bool:
@@ -67,24 +70,45 @@ def parse_query(raw: str) -> ParsedQuery:
         pass
     free: list[str] = []
     for match in _TOKEN.finditer(text):
-        key = (match["key"] or "").lower()
-        value = (match["qval"] if match["qval"] is not None else match["val"] or "").strip()
-        if key == "author" and value:
-            query.authors.append(value)
-        elif key == "cat" and value:
-            query.categories.append(value)
-        elif key in ("after", "before") and (day := _date(value)):
-            setattr(query, key, day)
-        elif match["phrase"] is not None:
-            phrase = " ".join(match["phrase"].split())
-            if phrase:
-                query.phrases.append(phrase)
-                free.append(phrase)
-        elif match["word"]:
-            query.words.append(match["word"])
-            free.append(match["word"])
-        elif key:  # an operator with an unusable value: keep it as words
-            query.words.append(match.group(0))
-            free.append(match.group(0))
+        _take(query, match, free)
     query.text = " ".join(free)
     return query
+
+
+def _take(query: ParsedQuery, match: re.Match[str], free: list[str]) -> None:
+    """One token of the box into ``query`` (free text also into ``free``)."""
+    key = (match["key"] or "").lower()
+    value = (match["qval"] if match["qval"] is not None else match["val"] or "").strip()
+    if key == "author" and value:
+        query.authors.append(value)
+    elif key == "cat" and value:
+        query.categories.append(value)
+    elif key in ("after", "before") and (day := _date(value)):
+        setattr(query, key, day)
+    elif match["phrase"] is not None:
+        phrase = " ".join(match["phrase"].split())
+        if phrase:
+            (query.excluded if match["neg"] else query.phrases).append(phrase)
+            if not match["neg"]:
+                free.append(phrase)
+    elif match["notword"]:
+        query.excluded.append(match["notword"])
+    else:  # a word, or an operator with an unusable value: kept as words
+        query.words.append(match.group(0))
+        free.append(match.group(0))
+
+
+def operators(query: ParsedQuery) -> str:
+    """The filters of ``query`` written back as operators (for the search box)."""
+    parts = [f'author:"{a}"' if " " in a else f"author:{a}" for a in query.authors]
+    parts += [f"cat:{c}" for c in query.categories]
+    parts += [f"after:{query.after.isoformat()}"] if query.after else []
+    parts += [f"before:{query.before.isoformat()}"] if query.before else []
+    parts += [f'-"{e}"' if " " in e else f"-{e}" for e in query.excluded]
+    return " ".join(parts)
+
+
+def without_operators(raw: str, keys: tuple[str, ...]) -> str:
+    """``raw`` with its ``key:value`` operators for these keys taken out."""
+    pattern = rf'(?<!\S)(?:{"|".join(keys)}):(?:"[^"]*"?|\S+)'
+    return " ".join(re.sub(pattern, " ", raw, flags=re.IGNORECASE).split())

@@ -21,6 +21,15 @@ from dailypapers.search.query import ParsedQuery, parse_query
 from dailypapers.search.sentences import HEAD as SENTENCE_HEAD
 from dailypapers.search.sentences import SentenceRepo, sentence_rerank
 from dailypapers.search.snippets import Segments, snippet
+from dailypapers.search.suggest import MAX_WORDS as MAX_SUGGEST_WORDS
+from dailypapers.search.suggest import (
+    checkable,
+    closest,
+    corrected,
+    excludes,
+    is_excluded,
+    vocabulary,
+)
 from dailypapers.search.vectors import VectorIndex
 from dailypapers.store import PaperStore
 
@@ -29,6 +38,7 @@ SIMILAR_CACHE_SECONDS = 300.0
 SIMILAR_CACHE_SIZE = 4096
 Sort = Literal["relevance", "newest", "upvotes"]
 TITLE_WINDOW = 20  # how far down an exact title match is looked for
+SUGGEST_DEPTH = 20  # nearest papers whose words may hold a typo's correct spelling
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,8 @@ class Hit:
 class SearchResult:
     query: ParsedQuery
     hits: list[Hit] = field(default_factory=list)
+    suggestion: str | None = None  # "did you mean": the query with its typos fixed
+    corrected_from: str | None = None  # set: the hits are for the suggestion, not this
 
 
 def _normal(title: str) -> str:
@@ -200,18 +212,59 @@ class SearchService:
         sort: Sort = "relevance",
         mode: Mode = "hybrid",
         snippets: bool = True,
+        literal: bool = False,
     ) -> SearchResult:
+        """Results for the search box. Words no paper contains are typos or junk: when every
+        word is one, the results are for the corrected query (or there are none, never the
+        dense model's guesses for noise); when some are, a correction is suggested.
+        ``literal`` takes the query as typed."""
         query = parse_query(raw)
         result = SearchResult(query)
         if query.is_empty:
             return result
+        unknown = [] if literal or mode != "hybrid" else self._unknown_words(query)
+        if unknown:
+            fixes = self._corrections(query, unknown)
+            result.suggestion = corrected(raw, fixes) if fixes else None
+            if len(unknown) == len(query.words) and not query.phrases:
+                if result.suggestion is None:
+                    return result  # junk: no results, and the page says what to try
+                fixed = self.search(
+                    result.suggestion,
+                    limit=limit,
+                    offset=offset,
+                    sort=sort,
+                    mode=mode,
+                    snippets=snippets,
+                    literal=True,
+                )
+                fixed.corrected_from, fixed.suggestion = raw, result.suggestion
+                return fixed
+        result.hits = self._hits(
+            query, limit=limit, offset=offset, sort=sort, mode=mode, snippets=snippets
+        )
+        return result
+
+    def _hits(
+        self,
+        query: ParsedQuery,
+        *,
+        limit: int,
+        offset: int,
+        sort: Sort,
+        mode: Mode,
+        snippets: bool,
+    ) -> list[Hit]:
         with SEARCH_LATENCY.labels("search").time():
             limit_ranked = max(self.fusion.candidates, offset + limit)
+            if query.excluded:  # some candidates will be left out: look deeper
+                limit_ranked *= 2
             ranked = self.rank(query, mode=mode, limit=limit_ranked, titles_first=False)
             if query.arxiv_id and ranked:  # that paper first, then its neighbours
                 paper = self.store.get_paper_by_id(ranked[0][0])
                 if paper is not None:
                     ranked += self.similar_ranked(paper, limit=max(0, offset + limit - 1))
+            ranked = self._without_excluded(query, ranked)
         if sort != "relevance":
             ranked = self._reorder(ranked, sort)
         # One load for the page and the head: the exact-title check reorders only the head
@@ -220,13 +273,39 @@ class SearchService:
         if head:
             titles = {pid: paper.title for pid, paper in papers.items()}
             ranked = exact_title_first(query.text, ranked, titles)
-        page = ranked[offset : offset + limit]
-        result.hits = [
+        return [
             Hit(papers[pid], score, snippet(papers[pid].abstract, query.text) if snippets else [])
-            for pid, score in page
+            for pid, score in ranked[offset : offset + limit]
             if pid in papers
         ]
-        return result
+
+    def _unknown_words(self, query: ParsedQuery) -> list[str]:
+        """The query's words that no paper contains (short queries only)."""
+        if query.arxiv_id or not query.words or len(query.words) > MAX_SUGGEST_WORDS:
+            return []
+        return [
+            word
+            for word in query.words
+            if checkable(word)
+            and not self.lexical.search(ParsedQuery(text=word, words=[word]), limit=1)
+        ]
+
+    def _corrections(self, query: ParsedQuery, unknown: list[str]) -> dict[str, str]:
+        """Each unknown word's closest spelling among the dense model's nearest papers."""
+        vector = self.embedder.embed([query.text])[0]
+        near = self._papers([pid for pid, _ in self._semantic(vector, SUGGEST_DEPTH)])
+        words = vocabulary(f"{p.title} {p.abstract or ''}" for p in near.values())
+        fixes = {word: closest(word, words) for word in unknown}
+        return {word: fix for word, fix in fixes.items() if fix and fix != word.lower()}
+
+    def _without_excluded(self, query: ParsedQuery, ranked: Ranked) -> Ranked:
+        pattern = excludes(query.excluded)
+        if pattern is None:
+            return ranked
+        papers = self._papers([pid for pid, _ in ranked])
+        return [
+            (pid, s) for pid, s in ranked if pid in papers and not is_excluded(papers[pid], pattern)
+        ]
 
     def _reorder(self, ranked: Ranked, sort: Sort) -> Ranked:
         """The candidates by publication date or upvotes instead of relevance."""

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from dailypapers.search.query import parse_query, without_operators
 from dailypapers.web.deps import ServicesDep
 from dailypapers.web.render import render
 
@@ -15,15 +16,26 @@ PAGE = 20
 Short = Annotated[str, Query(max_length=40)]
 
 
+FILTER_KEYS = ("cat", "after", "before")
+
+
+def controls(q: str, cat: str, after: str, before: str) -> dict[str, str]:
+    """The filter controls' values: what the form set, else what the box says."""
+    parsed = parse_query(q)
+    return {
+        "cat": " ".join(cat.split()) or " ".join(parsed.categories),
+        "after": after or (parsed.after.isoformat() if parsed.after else ""),
+        "before": before or (parsed.before.isoformat() if parsed.before else ""),
+    }
+
+
 def compose(q: str, cat: str, after: str, before: str) -> str:
-    """The form's controls, written into the query language the box understands."""
-    parts = [q.strip()]
-    if cat.strip():
-        parts.append(f"cat:{cat.strip().split()[0]}")
-    if after:
-        parts.append(f"after:{after}")
-    if before:
-        parts.append(f"before:{before}")
+    """The whole query, as the box shows it: the box's own words and operators, with the
+    filter controls written in as operators (a control overrides the box's operator)."""
+    values = controls(q, cat, after, before)
+    parts = [without_operators(q.strip(), FILTER_KEYS)]
+    parts += [f"cat:{c}" for c in values["cat"].split()]
+    parts += [f"{key}:{values[key]}" for key in ("after", "before") if values[key]]
     return " ".join(p for p in parts if p)
 
 
@@ -37,21 +49,23 @@ def search_page(
     after: Short = "",
     before: Short = "",
     p: Annotated[int, Query(ge=0, le=50)] = 0,
+    literal: Annotated[bool, Query()] = False,
 ) -> HTMLResponse:
     full = compose(q, cat, after, before)
-    result = services.search.search(full, limit=PAGE, offset=p * PAGE, sort=sort)
+    result = services.search.search(
+        full, limit=PAGE, offset=p * PAGE, sort=sort, literal=literal
+    )
     return render(
         request,
         "search.html",
         {
-            "q": q,
+            "q": full,  # the box shows every filter as an operator, and the controls too
             "full": full,
             "sort": sort,
-            "cat": cat,
-            "after": after,
-            "before": before,
             "page": p,
             "result": result,
             "has_more": len(result.hits) == PAGE,
-        },
+            "literal": literal,
+        }
+        | controls(full, "", "", ""),
     )

@@ -34,6 +34,31 @@
     });
   }
 
+  // The search box and the filter controls show one query: a control changed rewrites its
+  // operator in the box (the server does the same when JavaScript is off).
+  function syncFilters(form) {
+    var box = form.querySelector("input[name=q]");
+    function rewrite(key, values) {
+      var pattern = new RegExp("(^|\\s)" + key + ":(\"[^\"]*\"?|\\S+)", "gi");
+      var text = box.value.replace(pattern, " ").replace(/\s+/g, " ").trim();
+      values.forEach(function (v) { if (v) text += (text ? " " : "") + key + ":" + v; });
+      box.value = text;
+    }
+    [["cat", "input[name=cat]"], ["after", "input[name=after]"], ["before", "input[name=before]"]]
+      .forEach(function (pair) {
+        var control = form.querySelector(pair[1]);
+        if (!control) return;
+        control.addEventListener("change", function () {
+          rewrite(pair[0], control.value.split(/\s+/));
+        });
+        box.addEventListener("input", function () {  // and an operator typed fills its control
+          var found = [], pattern = new RegExp("(?:^|\\s)" + pair[0] + ":(\\S+)", "gi"), m;
+          while ((m = pattern.exec(box.value))) found.push(m[1]);
+          control.value = pair[0] === "cat" ? found.join(" ") : (found[found.length - 1] || "");
+        });
+      });
+  }
+
   var selected = -1;
   function items() { return Array.prototype.slice.call(document.querySelectorAll("[data-list] > li")); }
   function select(index) {
@@ -101,6 +126,7 @@
         if (!window.confirm(form.dataset.confirm)) event.preventDefault();
       });
     });
+    document.querySelectorAll("form[data-sync-filters]").forEach(syncFilters);
     // The date picker goes as soon as a whole date is chosen; its Go button stays for no-JS.
     document.querySelectorAll("form[data-jump] input[type=date]").forEach(function (input) {
       input.addEventListener("change", function () { if (input.value) input.form.requestSubmit(); });
