@@ -801,3 +801,11 @@ def test_a_lone_paper_does_not_take_over_home_or_trending(
     assert "Yesterday&#39;s paper 12" in trending
     api = [i["paper"]["id"] for i in client.get("/api/daily_papers?sort=trending").json()]
     assert "2602.09999" not in api
+
+
+def test_neighbouring_matches_are_one_highlight() -> None:
+    from dailypapers.search.snippets import snippet
+
+    segments = snippet("A fast video diffusion model for video.", "video diffusion")
+    marked = [text for text, matched in segments if matched]
+    assert marked == ["video diffusion", "video"]

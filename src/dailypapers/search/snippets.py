@@ -52,4 +52,24 @@ def snippet(text: str, query_text: str, *, width: int = 260) -> Segments:
         token = match.group()
         segments.append((token, hit(token)))
         used += len(token)
-    return segments
+    return merged(segments)
+
+
+def merged(segments: Segments) -> Segments:
+    """Neighbouring segments of one kind as one, and matches separated only by spaces as one
+    match: "video diffusion" is one highlight, not two chips."""
+    out: Segments = []
+    for index, (text, matched) in enumerate(segments):
+        between = (
+            not matched
+            and text.isspace()
+            and 0 < index < len(segments) - 1
+            and segments[index - 1][1]
+            and segments[index + 1][1]
+        )
+        kind = matched or between
+        if out and out[-1][1] == kind:
+            out[-1] = (out[-1][0] + text, kind)
+        else:
+            out.append((text, kind))
+    return out

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from dailypapers.models import Paper, User
 from dailypapers.search.query import parse_query, without_operators
-from dailypapers.web.deps import ServicesDep
+from dailypapers.search.service import Hit
+from dailypapers.search.snippets import Segments
+from dailypapers.web.deps import ServicesDep, UserDep
 from dailypapers.web.render import render
+from dailypapers.web.services import Services
 
 router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
 PAGE = 20
@@ -39,10 +44,32 @@ def compose(q: str, cat: str, after: str, before: str) -> str:
     return " ".join(p for p in parts if p)
 
 
+@dataclass(frozen=True)
+class Card:
+    """A search result as the one paper card shows it (macros.paper_item)."""
+
+    paper: Paper
+    submitter: User | None
+    snippet: Segments
+
+
+def cards(services: Services, hits: list[Hit]) -> list[Card]:
+    entries = services.feeds.entries_for([hit.paper.id for hit in hits])
+    return [
+        Card(
+            hit.paper,
+            entries[hit.paper.id].submitter if hit.paper.id in entries else None,
+            hit.snippet,
+        )
+        for hit in hits
+    ]
+
+
 @router.get("/search", response_class=HTMLResponse)
 def search_page(
     request: Request,
     services: ServicesDep,
+    user: UserDep,
     q: Annotated[str, Query(max_length=10_000)] = "",
     sort: Literal["relevance", "newest", "upvotes"] = "relevance",
     cat: Short = "",
@@ -52,9 +79,7 @@ def search_page(
     literal: Annotated[bool, Query()] = False,
 ) -> HTMLResponse:
     full = compose(q, cat, after, before)
-    result = services.search.search(
-        full, limit=PAGE, offset=p * PAGE, sort=sort, literal=literal
-    )
+    result = services.search.search(full, limit=PAGE, offset=p * PAGE, sort=sort, literal=literal)
     return render(
         request,
         "search.html",
@@ -64,6 +89,10 @@ def search_page(
             "sort": sort,
             "page": p,
             "result": result,
+            "cards": cards(services, result.hits),
+            "voted": services.community.repo.voted(user.id, [h.paper.id for h in result.hits])
+            if user
+            else set(),
             "has_more": len(result.hits) == PAGE,
             "literal": literal,
         }
