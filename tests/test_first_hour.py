@@ -809,3 +809,36 @@ def test_neighbouring_matches_are_one_highlight() -> None:
     segments = snippet("A fast video diffusion model for video.", "video diffusion")
     marked = [text for text, matched in segments if matched]
     assert marked == ["video diffusion", "video"]
+
+
+# -- the demo corpus --------------------------------------------------------------------------
+def test_demo_papers_show_their_summary_dates_and_cut_author_lists(
+    client: TestClient, store: PaperStore
+) -> None:
+    import gzip
+
+    from dailypapers.cli.import_cmd import demo_path
+    from dailypapers.ingest.importer import import_file
+
+    rows = [json.loads(line) for line in gzip.open(demo_path(), "rt")]
+    summarised = [r for r in rows if r.get("ai_summary")]
+    assert len(summarised) == 395 and {r["ai_summary_source"] for r in summarised} == {
+        "huggingface"
+    }
+    assert all(not r["abstract"].startswith(r["ai_summary"]) for r in summarised)
+    import_file(store, demo_path(), batch_size=1000)
+    paper = summarised[0]
+    page = client.get(f"/papers/{paper['arxiv_id']}").text
+    assert "AI summary by Hugging Face" in page and "not the authors" in page
+    cut = next(r for r in rows if r.get("authors_truncated"))
+    page = client.get(f"/papers/{cut['arxiv_id']}").text
+    assert "and others" in page
+    undated = next(r for r in rows if not r.get("published"))
+    yymm = undated["arxiv_id"][:4]
+    month = date(2000 + int(yymm[:2]), int(yymm[2:]), 1).strftime("%b %Y")
+    assert f"Published {month}" in client.get(f"/papers/{undated['arxiv_id']}").text
+    empty = next(r for r in rows if not r["abstract"] and r.get("ai_summary"))
+    page = client.get(f"/papers/{empty['arxiv_id']}").text
+    assert "No abstract" not in page and 'id="abstract-title"' not in page
+    api = client.get(f"/api/papers/{paper['arxiv_id']}").json()
+    assert api["ai_summary"] == paper["ai_summary"]

@@ -77,6 +77,9 @@ class Paper(Base):
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
     github_url: Mapped[str | None] = mapped_column(String(512))
     project_url: Mapped[str | None] = mapped_column(String(512))
+    authors_truncated: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    ai_summary: Mapped[str | None] = mapped_column(Text)
+    ai_summary_source: Mapped[str | None] = mapped_column(String(64))
     # Upvotes carried in by an import (e.g. the demo feed); community votes add to it.
     imported_upvotes: Mapped[int] = mapped_column(Integer, default=0)
     upvotes: Mapped[int] = mapped_column(Integer, default=0, index=True)

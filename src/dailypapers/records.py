@@ -29,6 +29,11 @@ class PaperRecord:
     withdrawn: bool | None = None
     github_url: str | None = None
     project_url: str | None = None
+    authors_truncated: bool | None = None  # the source cut the author list short
+    # A one-sentence summary that is not the authors' (e.g. Hugging Face's AI summary),
+    # and where it came from.
+    ai_summary: str | None = None
+    ai_summary_source: str | None = None
     # Community data carried by some files (the demo feed): a daily-list day and upvotes.
     daily_day: date | None = None
     upvotes: int | None = None
@@ -52,6 +57,9 @@ class PaperRecord:
             "withdrawn": self.withdrawn,
             "github_url": self.github_url,
             "project_url": self.project_url,
+            "authors_truncated": self.authors_truncated,
+            "ai_summary": self.ai_summary,
+            "ai_summary_source": self.ai_summary_source,
             "imported_upvotes": self.upvotes,
         }
         values.update({k: v for k, v in optional.items() if v is not None})

@@ -83,6 +83,14 @@ def split_categories(value: str | None) -> list[str] | None:
     return [c for c in value.split() if c]
 
 
+def optional_bool(value: object, field: str) -> bool | None:
+    if value is None:
+        return None
+    if not isinstance(value, bool):
+        raise FieldError(f"field {field!r} must be true or false")
+    return value
+
+
 def optional_int(value: object, field: str) -> int | None:
     if value is None:
         return None

@@ -14,6 +14,7 @@ from dailypapers.ingest.fields import (
     FieldError,
     http_url,
     looks_withdrawn,
+    optional_bool,
     optional_int,
     optional_text,
     parse_datetime,
@@ -84,6 +85,11 @@ def _from_jsonl(obj: dict[str, Any]) -> PaperRecord:
         project_url=http_url(obj.get("project_url"), "project_url"),
         daily_day=parse_day(obj.get("submitted_on_daily"), "submitted_on_daily"),
         upvotes=optional_int(obj.get("upvotes"), "upvotes"),
+        authors_truncated=optional_bool(obj.get("authors_truncated"), "authors_truncated"),
+        ai_summary=optional_text(obj.get("ai_summary"), "ai_summary", max_len=1000),
+        ai_summary_source=optional_text(
+            obj.get("ai_summary_source"), "ai_summary_source", max_len=64
+        ),
     )
 
 

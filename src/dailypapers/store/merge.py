@@ -27,6 +27,9 @@ MERGEABLE = (
     "withdrawn",
     "github_url",
     "project_url",
+    "authors_truncated",
+    "ai_summary",
+    "ai_summary_source",
     "imported_upvotes",
 )
 
@@ -47,6 +50,7 @@ def new_paper_values(record: PaperRecord) -> dict[str, Any]:
         "authors": [],
         "categories": [],
         "withdrawn": False,
+        "authors_truncated": False,
         "imported_upvotes": 0,
     }
     values.update(record.paper_values())

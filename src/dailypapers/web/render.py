@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from dailypapers import __version__
+from dailypapers.models import Paper
 from dailypapers.text import counted, strip_controls
 from dailypapers.web.deps import current_user, get_services
 from dailypapers.web.security import CSRF_FIELD, csrf_token
@@ -20,10 +21,24 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))  # autoescape on for .html
 
 
-def authors_short(authors: list[str], keep: int = 3) -> str:
-    if len(authors) <= keep + 1:
+def authors_short(paper: Paper, keep: int = 3) -> str:
+    """'A, B, C et al. (7 authors)'; a list the source cut short says so ('22+ authors')."""
+    authors = paper.authors
+    count = f"{len(authors)}+" if paper.authors_truncated else str(len(authors))
+    if len(authors) <= keep + 1 and not paper.authors_truncated:
         return ", ".join(authors)
-    return f"{', '.join(authors[:keep])} et al. ({len(authors)} authors)"
+    return f"{', '.join(authors[:keep])} et al. ({count} authors)"
+
+
+def published_label(paper: Paper) -> str:
+    """The publication date, or the month a new-style arXiv id encodes when the source
+    gave no date ('2602.01234' → 'Feb 2026'): never a made-up day."""
+    if paper.published:
+        return nice_date(paper.published)
+    yymm = paper.arxiv_id[:4]
+    if "/" not in paper.arxiv_id and yymm.isdigit() and 1 <= int(yymm[2:]) <= 12:
+        return date(2000 + int(yymm[:2]), int(yymm[2:]), 1).strftime("%b %Y")
+    return ""
 
 
 def time_ago(moment: datetime | None, now: datetime | None = None) -> str:
@@ -54,6 +69,7 @@ def printable(value: Any) -> Any:
 templates.env.finalize = printable
 templates.env.filters["authors_short"] = authors_short
 templates.env.filters["counted"] = counted
+templates.env.filters["published_label"] = published_label
 templates.env.filters["time_ago"] = time_ago
 templates.env.filters["nice_date"] = nice_date
 templates.env.globals["version"] = __version__

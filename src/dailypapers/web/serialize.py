@@ -46,6 +46,7 @@ def paper_json(
         "submittedOnDailyBy": user_json(submitter),
         "title": paper.title,
         "summary": paper.abstract,
+        "ai_summary": paper.ai_summary,
         "upvotes": paper.upvotes,
         "numComments": paper.num_comments,
         "discussionId": paper.arxiv_id,
