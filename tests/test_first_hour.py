@@ -820,7 +820,8 @@ def test_demo_papers_show_their_summary_dates_and_cut_author_lists(
     from dailypapers.cli.import_cmd import demo_path
     from dailypapers.ingest.importer import import_file
 
-    rows = [json.loads(line) for line in gzip.open(demo_path(), "rt")]
+    with gzip.open(demo_path(), "rt") as lines:
+        rows = [json.loads(line) for line in lines]
     summarised = [r for r in rows if r.get("ai_summary")]
     assert len(summarised) == 395 and {r["ai_summary_source"] for r in summarised} == {
         "huggingface"
