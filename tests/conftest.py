@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pytest_httpserver import HTTPServer
 
+from browser import chromium  # noqa: F401 - one session-wide browser for every module
 from dailypapers.search.embed import OnnxEmbedder
 from dailypapers.settings import Settings
 from dailypapers.store import PaperStore, open_store

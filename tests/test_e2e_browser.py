@@ -14,7 +14,7 @@ import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 
-from browser import SCREENSHOTS, chromium  # noqa: F401 - the fixture
+from browser import SCREENSHOTS
 from dailypapers.cli.import_cmd import demo_path
 from dailypapers.ingest.importer import import_file
 from dailypapers.models import utcnow
@@ -29,7 +29,7 @@ EMAIL, USERNAME, PASSWORD = "grace@example.org", "grace", "a long and good passw
 
 
 @pytest.fixture
-def page(chromium: Any, live: LiveServer) -> Iterator[Any]:  # noqa: F811
+def page(chromium: Any, live: LiveServer) -> Iterator[Any]:
     context = chromium.new_context(base_url=live.url, viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     tab.set_default_timeout(15_000)
@@ -182,7 +182,7 @@ SHOT_PAGES = {
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_screenshots(chromium: Any, live: LiveServer, store: PaperStore, scheme: str) -> None:  # noqa: F811
+def test_screenshots(chromium: Any, live: LiveServer, store: PaperStore, scheme: str) -> None:
     import_file(store, demo_path())
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for device, viewport in (
@@ -206,7 +206,7 @@ def test_screenshots(chromium: Any, live: LiveServer, store: PaperStore, scheme:
 
 
 def test_subscribe_from_the_footer_and_read_the_digest(
-    chromium: Any,  # noqa: F811
+    chromium: Any,
     page: Any,
     live: LiveServer,
     smtp: SmtpSink,

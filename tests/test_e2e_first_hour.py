@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from browser import SCREENSHOTS, chromium  # noqa: F401 - the fixture
+from browser import SCREENSHOTS
 from dailypapers.accounts.repo import AccountRepo
 from dailypapers.accounts.secrets import hash_password
 from dailypapers.records import PaperRecord
@@ -50,7 +50,7 @@ def site(store: PaperStore) -> dict[str, Any]:
     return {"reader_token": reader_token, "admin_session": admin_session, "reader": reader}
 
 
-def _tab(chromium: Any, live: LiveServer, session: str | None = None, **options: Any) -> Any:  # noqa: F811
+def _tab(chromium: Any, live: LiveServer, session: str | None = None, **options: Any) -> Any:
     context = chromium.new_context(
         base_url=live.url,
         viewport=options.pop("viewport", {"width": 1280, "height": 900}),
@@ -65,7 +65,7 @@ def _tab(chromium: Any, live: LiveServer, session: str | None = None, **options:
 
 
 @pytest.fixture
-def admin_tab(chromium: Any, live: LiveServer, site: dict[str, Any]) -> Iterator[Any]:  # noqa: F811
+def admin_tab(chromium: Any, live: LiveServer, site: dict[str, Any]) -> Iterator[Any]:
     tab = _tab(chromium, live, site["admin_session"])
     yield tab
     tab.context.close()
@@ -97,7 +97,7 @@ def test_create_copy_use_and_revoke_an_api_token(admin_tab: Any, live: LiveServe
 
 
 def test_an_upvote_clicked_before_logging_in_is_counted(
-    chromium: Any,  # noqa: F811
+    chromium: Any,
     live: LiveServer,
     site: dict[str, Any],
     store: PaperStore,
@@ -162,7 +162,7 @@ SHOTS = {
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_screenshots_of_the_changed_pages(
-    chromium: Any,  # noqa: F811
+    chromium: Any,
     live: LiveServer,
     site: dict[str, Any],
     scheme: str,

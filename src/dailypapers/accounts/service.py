@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -31,6 +30,13 @@ from dailypapers.models import User, utcnow
 log = logging.getLogger(__name__)
 VERIFY_HOURS = 48
 RESET_HOURS = 2
+
+
+Deferred = Callable[[], None]  # account work to run once the visitor has their answer
+
+
+def _nothing() -> None:
+    pass
 
 
 class AccountError(ValueError):
@@ -76,20 +82,19 @@ class AccountService:
         self.mailer = mailer
         self.site = site
         self._signer = URLSafeTimedSerializer(secret)
-        self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accounts")
 
-    def close(self) -> None:
-        """Finish the mails still queued (at shutdown)."""
-        self._background.shutdown(wait=True)
+    @staticmethod
+    def _later(work: Callable[..., None], *args: str) -> Deferred:
+        """``work`` as a job for after the answer (the web layer runs it once the response
+        is sent); a failure is logged, never raised: the visitor already has their answer."""
 
-    def _later(self, work: Callable[..., None], *args: str) -> None:
         def run() -> None:
             try:
                 work(*args)
-            except Exception:  # the user already has their answer: log, never raise
+            except Exception:
                 log.exception("account work %s failed", work.__name__)
 
-        self._background.submit(run)
+        return run
 
     # -- mail ------------------------------------------------------------------------------
     def _mail(self, kind: str, to: str, context: dict[str, Any]) -> None:
@@ -112,9 +117,9 @@ class AccountService:
         )
 
     # -- flows -----------------------------------------------------------------------------
-    def sign_up(self, *, email: str, username: str, password: str) -> None:
-        """Check the form, then create an unverified account and mail a confirmation link
-        (or, for a known address, a "you already have an account" mail) in the background."""
+    def sign_up(self, *, email: str, username: str, password: str) -> Deferred:
+        """Check the form; the returned job creates the unverified account and mails a
+        confirmation link (or, for a known address, a "you already have an account" mail)."""
         email = normalize_email(email)
         try:
             check_username(username)
@@ -124,7 +129,7 @@ class AccountService:
             raise AccountError(problem)
         if self.repo.username_taken(username):  # names are public: saying so reveals nothing
             raise AccountError("That username is taken; please choose another.")
-        self._later(self._register, email, username, password)
+        return self._later(self._register, email, username, password)
 
     def _register(self, email: str, username: str, password: str) -> None:
         if self.repo.by_email(email) is not None:
@@ -180,14 +185,14 @@ class AccountService:
     def start_session(self, user: User) -> str:
         return self.repo.create_session(user.id, self.site.session_lifetime)
 
-    def request_password_reset(self, email: str) -> None:
-        """Mail a reset link if the address has an account (in the background: the answer
-        takes as long either way)."""
+    def request_password_reset(self, email: str) -> Deferred:
+        """The job that mails a reset link if the address has an account (run after the
+        answer, so the answer takes as long either way)."""
         try:
             address = normalize_email(email)
         except AccountError:
-            return
-        self._later(self._send_reset, address)
+            return self._later(_nothing)
+        return self._later(self._send_reset, address)
 
     def _send_reset(self, email: str) -> None:
         user = self.repo.by_email(email)

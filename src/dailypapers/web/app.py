@@ -151,7 +151,6 @@ def create_app(
                 opened.db, app.state.services.search.vectors, max_tokens=settings.embed_max_tokens
             ).start()
         yield
-        app.state.services.accounts.close()  # mails still queued go out first
         if indexer is not None:
             indexer.stop()
         if owned:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dailypapers.accounts.service import AccountError
@@ -65,15 +65,21 @@ def signup_form(request: Request) -> HTMLResponse:
 
 @router.post("/signup", response_class=HTMLResponse, dependencies=[Csrf])
 def signup(
-    request: Request, services: ServicesDep, email: Field, username: Field, password: Field
+    request: Request,
+    services: ServicesDep,
+    background: BackgroundTasks,
+    email: Field,
+    username: Field,
+    password: Field,
 ) -> HTMLResponse:
     form = {"email": email, "username": username}
     if _limited(services, f"signup:{client_key(request)}", services.settings.signups_per_hour, 60):
         return render(request, "auth/signup.html", {"form": form, "error": TOO_MANY}, 429)
     try:
-        services.accounts.sign_up(email=email, username=username, password=password)
+        later = services.accounts.sign_up(email=email, username=username, password=password)
     except AccountError as exc:
         return render(request, "auth/signup.html", {"form": form, "error": str(exc)}, 400)
+    background.add_task(later)  # after the answer: its timing says nothing about the address
     return render(request, "auth/check_mail.html", {"email": email.strip().lower()})
 
 
@@ -181,10 +187,12 @@ def reset_form(request: Request) -> HTMLResponse:
 
 
 @router.post("/password-reset", response_class=HTMLResponse, dependencies=[Csrf])
-def reset_request(request: Request, services: ServicesDep, email: Field) -> HTMLResponse:
+def reset_request(
+    request: Request, services: ServicesDep, background: BackgroundTasks, email: Field
+) -> HTMLResponse:
     if _limited(services, f"reset:{client_key(request)}", services.settings.signups_per_hour, 60):
         return render(request, "auth/reset_request.html", {"error": TOO_MANY}, 429)
-    services.accounts.request_password_reset(email)
+    background.add_task(services.accounts.request_password_reset(email))  # after the answer
     message = (
         "If that address has an account, we sent it a link to choose a new password. "
         "The link works for two hours."
