@@ -99,6 +99,9 @@ class LexicalIndex(Protocol):
     def warm(self) -> None:
         """Load or build what the first search would otherwise wait for."""
 
+    def known(self, word: str) -> bool:
+        """Whether any paper contains ``word`` (as this index analyses words)."""
+
 
 def common_filters(query: ParsedQuery, *, categories: bool = True) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
@@ -242,6 +245,9 @@ class PostgresLexical:
                     func.lower(cast(Paper.authors, Text)).like("%" + "%".join(words) + "%")
                 )
         return clauses
+
+    def known(self, word: str) -> bool:
+        return bool(self.search(ParsedQuery(text=word, words=[word]), limit=1))
 
     def search(self, query: ParsedQuery, *, limit: int) -> Ranked:
         with self.db.reader.connect() as conn:

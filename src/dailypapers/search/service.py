@@ -283,12 +283,7 @@ class SearchService:
         """The query's words that no paper contains (short queries only)."""
         if query.arxiv_id or not query.words or len(query.words) > MAX_SUGGEST_WORDS:
             return []
-        return [
-            word
-            for word in query.words
-            if checkable(word)
-            and not self.lexical.search(ParsedQuery(text=word, words=[word]), limit=1)
-        ]
+        return [word for word in query.words if checkable(word) and not self.lexical.known(word)]
 
     def _corrections(self, query: ParsedQuery, unknown: list[str]) -> dict[str, str]:
         """Each unknown word's closest spelling among the dense model's nearest papers."""

@@ -67,6 +67,15 @@ class TantivyLexical:
         key = (tuple(query.categories), tuple(query.authors), query.after, query.before)
         return TantivyFilterCheck(self.index, filters, key, self.passing)
 
+    def known(self, word: str) -> bool:
+        """A document-frequency lookup per analysed token: no scoring, microseconds."""
+        searcher = self.index.searcher()
+        stems = _tokens(STEMMED, word)
+        if stems and all(searcher.doc_freq("text", stem) > 0 for stem in stems):
+            return True
+        names = _tokens(PLAIN, word)
+        return bool(names) and all(searcher.doc_freq("authors", name) > 0 for name in names)
+
     def search(self, query: ParsedQuery, *, limit: int) -> Ranked:
         scoring = self._scoring(query)
         if not scoring:
