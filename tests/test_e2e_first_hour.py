@@ -45,9 +45,14 @@ def site(store: PaperStore) -> dict[str, Any]:
         ]
     )
     reader, reader_token, _ = make_user(store, "reader")
-    _, _, admin_session = make_user(store, "moderator1", admin=True)
+    admin, _, admin_session = make_user(store, "moderator1", admin=True)
     AccountRepo(store.db).set_password(reader.id, hash_password(PASSWORD))
-    return {"reader_token": reader_token, "admin_session": admin_session, "reader": reader}
+    return {
+        "reader_token": reader_token,
+        "admin_session": admin_session,
+        "reader": reader,
+        "admin": admin,
+    }
 
 
 def _tab(chromium: Any, live: LiveServer, session: str | None = None, **options: Any) -> Any:
@@ -165,13 +170,21 @@ def test_screenshots_of_the_changed_pages(
     chromium: Any,
     live: LiveServer,
     site: dict[str, Any],
+    store: PaperStore,
     scheme: str,
 ) -> None:
+    from dailypapers.community.moderation import ModerationService
+
+    auth = {"Authorization": f"Bearer {site['reader_token']}"}
     httpx.post(
         f"{live.url}/api/papers/{PAPER}/comments",
         json={"body": "> A quote\n\nand $e^{i\\pi} = -1$"},
-        headers={"Authorization": f"Bearer {site['reader_token']}"},
+        headers=auth,
     )
+    spam = httpx.post(
+        f"{live.url}/api/papers/{PAPER}/comments", json={"body": "cheap pills " * 20}, headers=auth
+    ).json()["id"]
+    ModerationService(store.db).hide_comment(site["admin"], spam, "spam, a long reason " * 5)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for device, viewport in (
         ("desktop", {"width": 1280, "height": 900}),
