@@ -499,6 +499,8 @@ def _timed_posts(live: object, path: str, forms: list[dict[str, str]]) -> list[f
 def test_sign_up_and_reset_take_as_long_for_known_and_unknown_addresses(
     live: object, smtp: object
 ) -> None:
+    """Indistinguishable timings give P(one slower) = 0.5 ± 0.10 for 16 × 16 samples; the
+    bounds sit 3.4 sigma out. Before the fix it was 0.0 (8 ms vs 94 ms medians)."""
     import httpx
 
     password = "correct horse battery"
@@ -519,12 +521,12 @@ def test_sign_up_and_reset_take_as_long_for_known_and_unknown_addresses(
             "/signup",
             [{"email": f"new{n}@example.org", "username": f"u{n}x", "password": password}],
         )
-    assert 0.2 < _auc(unknown, known) < 0.8, (sorted(known), sorted(unknown))
+    assert 0.15 < _auc(unknown, known) < 0.85, (sorted(known), sorted(unknown))
     known, unknown = [], []
     for n in range(rounds):
         known += _timed_posts(live, "/password-reset", [{"email": "known@example.org"}])
         unknown += _timed_posts(live, "/password-reset", [{"email": f"nobody{n}@example.org"}])
-    assert 0.2 < _auc(known, unknown) < 0.8, (sorted(known), sorted(unknown))
+    assert 0.15 < _auc(known, unknown) < 0.85, (sorted(known), sorted(unknown))
     assert httpx.get(f"{live.url}/healthz").status_code == 200  # type: ignore[attr-defined]
     assert len(smtp.wait_for("new15@example.org")) == 1  # type: ignore[attr-defined]  # the work was done
 
