@@ -181,3 +181,12 @@ def make_user(store: Any, username: str, *, admin: bool = False) -> tuple[Any, s
         repo.create_api_token(user.id, "tests"),
         repo.create_session(user.id, timedelta(days=1)),
     )
+
+
+def browser(client: Any, session: str) -> Any:
+    """A second client on the same app, signed in with ``session``, holding a CSRF cookie."""
+    from fastapi.testclient import TestClient
+
+    signed_in = TestClient(client.app, cookies={"dp_session": session})
+    signed_in.get("/")  # picks up a CSRF cookie
+    return signed_in

@@ -13,7 +13,7 @@ from pytest_httpserver import HTTPServer
 from dailypapers.models import utcnow
 from dailypapers.records import PaperRecord
 from dailypapers.store import PaperStore
-from helpers import FIXTURES, csrf_from, make_user
+from helpers import FIXTURES, browser, csrf_from, make_user
 from servers import LiveServer
 
 PAPER = "2602.00001"
@@ -33,12 +33,6 @@ def paper(store: PaperStore) -> str:
         ]
     )
     return PAPER
-
-
-def browser(client: TestClient, session: str) -> TestClient:
-    signed_in = TestClient(client.app, cookies={"dp_session": session})
-    signed_in.get("/")  # picks up a CSRF cookie
-    return signed_in
 
 
 def auth(token: str) -> dict[str, str]:

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from dailypapers.records import PaperRecord
 from dailypapers.store import PaperStore
-from helpers import csrf_from, make_user, run_cli
+from helpers import browser, csrf_from, make_user, run_cli
 
 PAPER = "2602.00001"
 HUGE_ID = 2**63  # one past the largest id a database column holds
@@ -32,12 +32,6 @@ def paper(store: PaperStore) -> str:
         ]
     )
     return PAPER
-
-
-def browser(client: TestClient, session: str) -> TestClient:
-    signed_in = TestClient(client.app, cookies={"dp_session": session})
-    signed_in.get("/")  # picks up a CSRF cookie
-    return signed_in
 
 
 # -- API tokens from Settings ----------------------------------------------------------------

@@ -12,10 +12,6 @@ FIRST_DAY = date(1991, 1, 1)  # arXiv opened in August 1991
 LEAD = timedelta(days=366)
 
 
-class DateOutOfRange(ValueError):
-    """A date outside FIRST_DAY … today + one year; the message names the range."""
-
-
 def last_day(today: date | None = None) -> date:
     return (today or date.today()) + LEAD
 
@@ -27,9 +23,3 @@ def served_range() -> str:
 def in_range(day: date | datetime) -> bool:
     value = day.date() if isinstance(day, datetime) else day
     return FIRST_DAY <= value <= last_day()
-
-
-def check_in_range(day: date, what: str) -> date:
-    if not in_range(day):
-        raise DateOutOfRange(f"{what} {day.isoformat()} is outside {served_range()}")
-    return day

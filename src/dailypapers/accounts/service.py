@@ -191,7 +191,7 @@ class AccountService:
         try:
             address = normalize_email(email)
         except AccountError:
-            return self._later(_nothing)
+            return _nothing
         return self._later(self._send_reset, address)
 
     def _send_reset(self, email: str) -> None:

@@ -128,11 +128,12 @@ def _login_page(
     error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
+    paper = intended_paper(services, intent)
     context = {
         "next": next,
         "form": {"email": email},
-        "intent": intent if intended_paper(services, intent) else "",
-        "intent_paper": intended_paper(services, intent),
+        "intent": intent if paper else "",
+        "intent_paper": paper,
         "error": error,
     }
     return render(request, "auth/login.html", context, status)

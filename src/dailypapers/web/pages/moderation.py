@@ -10,13 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from dailypapers.arxiv_ids import InvalidArxivId, parse_arxiv_id
 from dailypapers.community.moderation import LABELS, MAX_REASON, AlreadyDone
 from dailypapers.community.repo import NotAllowed
-from dailypapers.models import ModerationAction, Paper
+from dailypapers.models import ModerationAction
 from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
+from dailypapers.web.pages.paper import paper_or_404
 from dailypapers.web.render import render
-from dailypapers.web.services import Services
 
 router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
 Reason = Annotated[str, Form(max_length=MAX_REASON)]
@@ -40,16 +39,6 @@ def _done(action: ModerationAction, flag: str = "moderated") -> RedirectResponse
     return RedirectResponse(f"{path}?{flag}={action.id}{fragment}", status_code=303)
 
 
-def _paper(services: Services, arxiv_id: str) -> Paper:
-    try:
-        paper = services.store.get_paper(parse_arxiv_id(arxiv_id).id)
-    except InvalidArxivId as exc:
-        raise HTTPException(404, str(exc)) from exc
-    if paper is None:
-        raise HTTPException(404, f"No paper {arxiv_id} here.")
-    return paper
-
-
 @router.post("/comments/{comment_id}/hide", dependencies=[Csrf])
 def hide_comment(
     comment_id: RowId, services: ServicesDep, user: UserDep, reason: Reason = ""
@@ -62,7 +51,7 @@ def hide_comment(
 def remove_from_daily(
     arxiv_id: str, services: ServicesDep, user: UserDep, reason: Reason = ""
 ) -> Response:
-    paper = _paper(services, arxiv_id)
+    paper = paper_or_404(services, arxiv_id)
     with _answers():
         return _done(services.moderation.remove_entry(user, paper, reason))
 

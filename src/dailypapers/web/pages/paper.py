@@ -20,7 +20,7 @@ from dailypapers.web.services import Services
 router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
 
 
-def _paper_or_404(services: Services, arxiv_id: str) -> Paper:
+def paper_or_404(services: Services, arxiv_id: str) -> Paper:
     try:
         parsed = parse_arxiv_id(arxiv_id)
     except InvalidArxivId as exc:
@@ -45,7 +45,7 @@ def _wants_json(request: Request) -> bool:
 def paper_page(
     request: Request, arxiv_id: str, services: ServicesDep, user: UserDep
 ) -> HTMLResponse:
-    paper = _paper_or_404(services, arxiv_id)
+    paper = paper_or_404(services, arxiv_id)
     voted = services.community.repo.voted(user.id, [paper.id]) if user else set()
     return render(
         request,
@@ -71,7 +71,7 @@ def upvote(
     user: UserDep,
     vote: Annotated[str, Form()] = "on",
 ) -> Response:
-    paper = _paper_or_404(services, arxiv_id)
+    paper = paper_or_404(services, arxiv_id)
     if user is None:  # the upvote happens once they have logged in
         target = login_url(f"/papers/{paper.arxiv_id}", upvote_intent(paper))
         return RedirectResponse(target, status_code=303)
@@ -90,7 +90,7 @@ def add_comment(
     body: Annotated[str, Form(max_length=20_000)],
     parent_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
 ) -> Response:
-    paper = _paper_or_404(services, arxiv_id)
+    paper = paper_or_404(services, arxiv_id)
     if user is None:
         return RedirectResponse(f"/login?next=/papers/{paper.arxiv_id}", status_code=303)
     try:
