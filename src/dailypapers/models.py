@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-import numpy as np
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -23,14 +22,12 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeEngine
 
 from dailypapers.arxiv_ids import abs_url, pdf_url
+from dailypapers.backend.types import EmbeddingVector
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -227,37 +224,6 @@ class RateLimitWindow(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class EmbeddingVector(TypeDecorator[Any]):
-    """A float32 vector: pgvector's ``vector(n)`` on PostgreSQL, raw bytes on SQLite."""
-
-    impl = LargeBinary
-    cache_ok = True
-
-    def __init__(self, dimensions: int) -> None:
-        super().__init__()
-        self.dimensions = dimensions
-
-    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        if dialect.name == "postgresql":
-            from pgvector.sqlalchemy import Vector
-
-            return dialect.type_descriptor(Vector(self.dimensions))
-        return dialect.type_descriptor(LargeBinary())
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        array = np.asarray(value, dtype=np.float32)
-        return array if dialect.name == "postgresql" else array.tobytes()
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        if isinstance(value, bytes | memoryview):
-            return np.frombuffer(bytes(value), dtype=np.float32)
-        return np.asarray(value, dtype=np.float32)
 
 
 class PaperEmbedding(Base):

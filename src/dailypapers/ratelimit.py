@@ -10,7 +10,6 @@ from sqlalchemy import delete, select, update
 
 from dailypapers.db import Database
 from dailypapers.models import RateLimitWindow, utcnow
-from dailypapers.store.sql import insert_ignoring
 
 
 def window_start(now: datetime, window: timedelta) -> datetime:
@@ -54,7 +53,7 @@ class RateLimiter:
         table = RateLimitWindow.__table__
         with self.db.writer.begin() as conn:
             conn.execute(
-                insert_ignoring(self.db.dialect, table, ["key", "window_start"]),
+                self.db.backend.insert_ignoring(table, ["key", "window_start"]),
                 {"key": key, "window_start": start, "count": 0},
             )
             count = conn.execute(

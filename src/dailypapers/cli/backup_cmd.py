@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from dailypapers.backup import BackupError, backup, restore
+from dailypapers.backend import backend_for
+from dailypapers.backend.base import BackupError
 from dailypapers.cli.common import EXIT_BAD_INPUT, console, fail, load_settings
 
 
@@ -16,7 +17,8 @@ def backup_command(
     """Copy the live database (online, consistent), then verify the copy."""
     settings = load_settings()
     try:
-        report = backup(settings.resolved_database_url, dest)
+        url = settings.resolved_database_url
+        report = backend_for(url).backup(url, dest)
     except BackupError as exc:
         fail(str(exc), code=EXIT_BAD_INPUT)
     console.print(
@@ -34,7 +36,8 @@ def restore_command(
         fail("restore replaces the current database: add --yes to go ahead", code=EXIT_BAD_INPUT)
     settings = load_settings()
     try:
-        report = restore(settings.resolved_database_url, source)
+        url = settings.resolved_database_url
+        report = backend_for(url).restore(url, source)
     except BackupError as exc:
         fail(str(exc), code=EXIT_BAD_INPUT)
     console.print(f"restored {report.papers:,} papers into {report.path}")

@@ -15,7 +15,9 @@ def upgrade() -> None:
     """Create the database or migrate it to the current schema."""
     settings = load_settings()
     with opened_store(settings) as store:
-        console.print(f"database at revision {current_revision(store.db)} ({store.db.dialect})")
+        console.print(
+            f"database at revision {current_revision(store.db)} ({store.db.backend.name})"
+        )
 
 
 @app.command("check")

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from dailypapers.db import Database
 from dailypapers.models import Comment, DailyEntry, Paper, Upvote, User, utcnow
-from dailypapers.store.sql import insert_ignoring
 
 
 class NotAllowed(PermissionError):
@@ -46,8 +45,8 @@ class CommunityRepo:
         with self.db.writer.begin() as conn:
             # RETURNING tells reliably whether the row was new (rowcount is -1 on psycopg).
             added = conn.execute(
-                insert_ignoring(
-                    self.db.dialect, Upvote.__table__, ["user_id", "paper_id"]
+                self.db.backend.insert_ignoring(
+                    Upvote.__table__, ["user_id", "paper_id"]
                 ).returning(Upvote.user_id),
                 {"user_id": user_id, "paper_id": paper_id, "created_at": utcnow()},
             ).first()
@@ -171,7 +170,7 @@ class CommunityRepo:
         """Put a paper on ``day``'s feed; (entry, False) when it was already on a feed."""
         with self.db.writer.begin() as conn:
             added = conn.execute(
-                insert_ignoring(self.db.dialect, DailyEntry.__table__, ["paper_id"]).returning(
+                self.db.backend.insert_ignoring(DailyEntry.__table__, ["paper_id"]).returning(
                     DailyEntry.id
                 ),
                 {

@@ -20,7 +20,6 @@ from dailypapers.digest.interests import Interests
 from dailypapers.digest.periods import Period
 from dailypapers.digest.subscriptions import interests_of
 from dailypapers.models import DigestOutbox, DigestSentPaper, Subscription, Upvote, utcnow
-from dailypapers.store.sql import insert_ignoring
 
 SEEN_WINDOW = timedelta(days=60)  # how far back "already sent to this reader" looks
 
@@ -60,8 +59,8 @@ class OutboxRepo:
             literal(now, DigestOutbox.created_at.type),
         ).where(Subscription.frequency == period.frequency, *active_subscriptions())
         columns = ["period", "subscription_id", "status", "attempts", "next_attempt_at"]
-        stmt = insert_ignoring(
-            self.db.dialect, DigestOutbox.__table__, ["period", "subscription_id"]
+        stmt = self.db.backend.insert_ignoring(
+            DigestOutbox.__table__, ["period", "subscription_id"]
         ).from_select([*columns, "created_at"], chosen)
         with self.db.writer.begin() as conn:
             conn.execute(stmt)
@@ -133,8 +132,8 @@ class OutboxRepo:
             )
             if paper_ids:
                 conn.execute(
-                    insert_ignoring(
-                        self.db.dialect, DigestSentPaper.__table__, ["subscription_id", "paper_id"]
+                    self.db.backend.insert_ignoring(
+                        DigestSentPaper.__table__, ["subscription_id", "paper_id"]
                     ),
                     [
                         {"subscription_id": item.subscription_id, "paper_id": pid, "sent_at": now}

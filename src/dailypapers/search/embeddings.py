@@ -16,7 +16,6 @@ from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, func,
 from dailypapers.db import Database
 from dailypapers.models import PaperEmbedding, utcnow
 from dailypapers.search.embed import Vectors
-from dailypapers.store.sql import insert_ignoring
 
 
 class EmbeddingRepo:
@@ -35,7 +34,7 @@ class EmbeddingRepo:
         with self.db.writer.begin() as conn:
             conn.execute(delete(PaperEmbedding).where(PaperEmbedding.paper_id.in_(ids)))
             conn.execute(
-                insert_ignoring(self.db.dialect, PaperEmbedding.__table__, ["paper_id"]),
+                self.db.backend.insert_ignoring(PaperEmbedding.__table__, ["paper_id"]),
                 [
                     {
                         "paper_id": pid,

@@ -6,11 +6,8 @@ from pathlib import Path
 
 from dailypapers.search.embed import Embedder, OnnxEmbedder
 from dailypapers.search.embeddings import EmbeddingRepo
-from dailypapers.search.lexical import LexicalIndex, PostgresLexical
 from dailypapers.search.service import FusionSettings, SearchService
-from dailypapers.search.tantivy_lexical import TantivyLexical
-from dailypapers.search.text_index import TextIndex
-from dailypapers.search.vectors import PgVectorIndex, UsearchIndex, VectorIndex
+from dailypapers.search.vectors import VectorIndex
 from dailypapers.store import PaperStore
 
 
@@ -25,16 +22,10 @@ def build_search(
 ) -> SearchService:
     embedder = embedder or OnnxEmbedder(max_tokens=max_tokens, threads=threads)
     vectors = vector_index(EmbeddingRepo(store.db, embedder.name), data_dir=data_dir)
-    lexical: LexicalIndex
-    if store.db.dialect == "postgresql":
-        lexical = PostgresLexical(store.db)
-    else:
-        lexical = TantivyLexical(TextIndex(store.db, data_dir / "keywords" if data_dir else None))
+    lexical = store.db.backend.keyword_index(store.db, data_dir)
     return SearchService(store, lexical, vectors, embedder, fusion)
 
 
 def vector_index(repo: EmbeddingRepo, *, data_dir: Path | None) -> VectorIndex:
     """pgvector on PostgreSQL; on SQLite, the usearch mirror saved under the data dir."""
-    if repo.db.dialect == "postgresql":
-        return PgVectorIndex(repo)
-    return UsearchIndex(repo, data_dir / "vectors" if data_dir else None)
+    return repo.db.backend.vector_index(repo, data_dir)

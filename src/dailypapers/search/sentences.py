@@ -24,7 +24,6 @@ from dailypapers.models import Paper, PaperSentences, utcnow
 from dailypapers.search.embed import DIMENSIONS, Embedder
 from dailypapers.search.fusion import Ranked
 from dailypapers.search.indexer import PaperText, Progress, papers_without, walk_pending
-from dailypapers.store.sql import insert_ignoring
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 MAX_SENTENCES = 24  # an abstract has ~8; a pasted paper body is cut here
@@ -102,7 +101,7 @@ class SentenceRepo:
         with self.db.writer.begin() as conn:
             conn.execute(delete(PaperSentences).where(PaperSentences.paper_id.in_(ids)))
             conn.execute(
-                insert_ignoring(self.db.dialect, PaperSentences.__table__, ["paper_id"]),
+                self.db.backend.insert_ignoring(PaperSentences.__table__, ["paper_id"]),
                 [
                     {"paper_id": p, "model": self.model, "vectors": pack(v), "updated_at": now}
                     for p, v in rows

@@ -1,8 +1,8 @@
 """The storage interface and its shared SQLAlchemy implementation.
 
-Both engines run the same SQL for almost everything; subclasses supply what differs
-(how writers are serialised, dialect-specific inserts). Reads use the reader engine,
-every write one short transaction on the writer.
+Both engines run this same SQL; the little that differs (how writers are serialised,
+INSERT … ON CONFLICT, the integrity check) is asked of ``db.backend``. Reads use the
+reader engine, every write one short transaction on the writer.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Any, cast
 
 from sqlalchemy import (
     Connection,
-    Insert,
     Table,
     bindparam,
     delete,
@@ -39,7 +38,6 @@ from dailypapers.models import (
 )
 from dailypapers.records import PaperRecord
 from dailypapers.store.merge import MERGEABLE, Outcome, merge_paper, new_paper_values
-from dailypapers.store.sql import insert_ignoring
 
 PAPERS = cast(Table, Paper.__table__)
 DAILY = cast(Table, DailyEntry.__table__)
@@ -79,7 +77,7 @@ class PaperStore:
     def write(self) -> Iterator[Connection]:
         """One write transaction, holding this store's writer lock."""
         with self.db.writer.begin() as conn:
-            self._lock_writers(conn)
+            self.db.backend.lock_writers(conn)
             yield conn
 
     @contextmanager
@@ -88,16 +86,9 @@ class PaperStore:
         with Session(self.db.reader, expire_on_commit=False) as session:
             yield session
 
-    # -- hooks for the engines -----------------------------------------------------------
-    def _lock_writers(self, conn: Connection) -> None:
-        """Serialise writers across processes (SQLite's BEGIN IMMEDIATE already does)."""
-
-    def _insert_ignoring_conflicts(self, table: Any, index_elements: list[str]) -> Insert:
-        return insert_ignoring(self.db.dialect, table, index_elements)
-
     def integrity_check(self) -> list[str]:
         """Problems found by the engine's own consistency check; empty when healthy."""
-        raise NotImplementedError
+        return self.db.backend.integrity_problems(self.db)
 
     # -- papers ----------------------------------------------------------------------------
     def upsert_papers(self, records: Sequence[PaperRecord]) -> UpsertResult:
@@ -198,7 +189,7 @@ class PaperStore:
         )
         fresh = [row for row in rows if row["paper_id"] not in known]
         if fresh:
-            conn.execute(self._insert_ignoring_conflicts(DAILY, ["paper_id"]), fresh)
+            conn.execute(self.db.backend.insert_ignoring(DAILY, ["paper_id"]), fresh)
         return len(fresh)
 
     def get_paper(self, arxiv_id: str) -> Paper | None:
@@ -268,7 +259,7 @@ class PaperStore:
         now = utcnow()
         done = now if token is None else None
         conn.execute(
-            self._insert_ignoring_conflicts(table, ["key"]),
+            self.db.backend.insert_ignoring(table, ["key"]),
             {
                 "key": key,
                 "pages": 0,

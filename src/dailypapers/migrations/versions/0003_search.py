@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from dailypapers.models import EmbeddingVector
+from dailypapers.backend.types import EmbeddingVector
 
 revision = "0003"
 down_revision = "0002"

@@ -1,38 +1,22 @@
-"""Online backups of the embedded (SQLite) database, verified, and their restore.
+"""Online backups of the embedded database, verified, and their restore.
 
 SQLite's backup API copies a consistent snapshot while the site keeps serving; the copy is
-then opened on its own and must pass ``PRAGMA integrity_check``. PostgreSQL installations
-use ``pg_dump`` / ``pg_restore`` (see the README).
+then opened on its own and must pass ``PRAGMA integrity_check``.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-
-class BackupError(RuntimeError):
-    """A backup or restore that cannot be done, worded for the operator."""
+from dailypapers.backend.base import BackupError, BackupReport
 
 
-@dataclass(frozen=True)
-class BackupReport:
-    path: Path
-    bytes: int
-    papers: int
-
-
-def sqlite_path(database_url: str) -> Path:
+def database_path(database_url: str) -> Path:
     url = make_url(database_url)
-    if url.get_backend_name() != "sqlite":
-        raise BackupError(
-            "`dailypapers backup` copies the embedded SQLite database; for PostgreSQL use "
-            "pg_dump -Fc (and pg_restore) as described in the README"
-        )
     if not url.database or url.database == ":memory:":
         raise BackupError("the database is in memory: there is nothing to back up")
     return Path(url.database)
@@ -60,7 +44,7 @@ def _copy(source: Path, target: Path) -> None:
 
 def backup(database_url: str, dest: Path) -> BackupReport:
     """Copy the live database to ``dest`` (a file, or a folder to put a dated file in)."""
-    source = sqlite_path(database_url)
+    source = database_path(database_url)
     if dest.is_dir():
         dest = dest / f"dailypapers-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.db"
     if dest.exists():
@@ -76,7 +60,7 @@ def backup(database_url: str, dest: Path) -> BackupReport:
 def restore(database_url: str, source: Path) -> BackupReport:
     """Replace the database with a verified backup (stop the site and workers first)."""
     papers = verify(source)
-    target = sqlite_path(database_url)
+    target = database_path(database_url)
     target.parent.mkdir(parents=True, exist_ok=True)
     _copy(source, target)  # page by page into the live file: WAL and -shm stay consistent
     return BackupReport(target, target.stat().st_size, papers)
