@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from dailypapers.digest.interests import SubscriptionError, parse_interests
-from dailypapers.digest.periods import last_complete, period_containing, zone
 from dailypapers.models import DigestOutbox, Subscription
+from dailypapers.periods import last_complete, period_containing, zone
 from dailypapers.search.embed import OnnxEmbedder
 from dailypapers.store import PaperStore
 from digest_corpus import WEEK_DAY, add_subscribers, load_corpus
@@ -32,15 +32,17 @@ def embedder() -> OnnxEmbedder:
 def test_periods_have_stable_keys_in_the_site_time_zone() -> None:
     utc, tokyo = zone("UTC"), zone("Asia/Tokyo")
     daily = period_containing("daily", date(2026, 3, 4), utc)
-    assert daily.key == "daily:2026-03-04"
-    assert (daily.start, daily.end) == (datetime(2026, 3, 4), datetime(2026, 3, 5))
+    assert daily.digest_key == "daily:2026-03-04"
+    assert (daily.starts_at, daily.ends_at) == (datetime(2026, 3, 4), datetime(2026, 3, 5))
     weekly = period_containing("weekly", date(2026, 3, 8), utc)
-    assert weekly.key == "weekly:2026-W10" and weekly.first_day == date(2026, 3, 2)
-    assert period_containing("daily", date(2026, 3, 4), tokyo).start == datetime(2026, 3, 3, 15)
+    assert weekly.digest_key == "weekly:2026-W10" and weekly.start == date(2026, 3, 2)
+    assert weekly.url == "/papers/week/2026-W10"  # the same period as the feed's week page
+    tokyo_day = period_containing("daily", date(2026, 3, 4), tokyo)
+    assert tokyo_day.starts_at == datetime(2026, 3, 3, 15)
     # At 23:30 UTC on the 4th it is already the 5th in Tokyo: the 4th is complete there.
-    assert last_complete("daily", datetime(2026, 3, 4, 23, 30), tokyo).key == "daily:2026-03-04"
-    assert last_complete("daily", datetime(2026, 3, 4, 23, 30), utc).key == "daily:2026-03-03"
-    assert last_complete("weekly", datetime(2026, 3, 9, 1), utc).key == "weekly:2026-W10"
+    assert last_complete("daily", datetime(2026, 3, 4, 23, 30), tokyo).digest_key == "daily:2026-03-04"
+    assert last_complete("daily", datetime(2026, 3, 4, 23, 30), utc).digest_key == "daily:2026-03-03"
+    assert last_complete("weekly", datetime(2026, 3, 9, 1), utc).digest_key == "weekly:2026-W10"
     with pytest.raises(ValueError, match="time zone"):
         zone("Mars/Olympus")
 

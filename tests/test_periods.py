@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dailypapers.web.periods import BadPeriod, parse_period
+from dailypapers.periods import BadPeriod, parse_period
 
 
 def test_week_follows_iso_weeks_across_years() -> None:

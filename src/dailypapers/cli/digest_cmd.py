@@ -64,7 +64,7 @@ def send(
         composer = build_composer(store, settings, chosen, mailer=mailer)
         papers = composer.papers
         console.print(
-            f"{chosen.key}: {len(papers.trending)} trending, "
+            f"{chosen.digest_key}: {len(papers.trending)} trending, "
             f"{len(papers.candidates)} new papers for personal sections"
         )
         if composer.matcher.missing_vectors:
@@ -84,14 +84,14 @@ def send(
                 sender.progress = lambda r: status.update(f"sending… {r.sent} sent")
                 report = sender.run()
         except DigestRunError as exc:
-            _summary(chosen.key, sender.report, outbox.counts(chosen.key))
+            _summary(chosen.digest_key, sender.report, outbox.counts(chosen.digest_key))
             fail(f"{exc}; run the command again later to send the rest")
-    _summary(chosen.key, report, report.counts)
+    _summary(chosen.digest_key, report, report.counts)
 
 
 def _dry_run(outbox: OutboxRepo, composer: DigestComposer, frequency: str) -> None:
     items = outbox.active_items(frequency)
-    seen = outbox.seen([i.subscription_id for i in items], composer.papers.period.start)
+    seen = outbox.seen([i.subscription_id for i in items], composer.papers.period.starts_at)
     table = Table("to", "personal", "subject", title="digests that would be sent (dry run)")
     empty = 0
     for item in items:

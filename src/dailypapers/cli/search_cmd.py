@@ -21,9 +21,8 @@ from dailypapers.cli.common import (
 )
 from dailypapers.search.evaluate import MODES, evaluate, load_benchmark
 from dailypapers.search.factory import build_search
-from dailypapers.search.indexer import drop_embeddings, embed_pending, pending_count
-from dailypapers.search.neighbourhood import measure_neighbourhoods
-from dailypapers.search.sentences import embed_sentences_pending
+from dailypapers.search.indexer import drop_embeddings, pending_count
+from dailypapers.search.pipeline import STEPS, index_pending
 from dailypapers.search.service import SearchService
 from dailypapers.search.tantivy_lexical import TantivyLexical
 from dailypapers.store import open_store
@@ -45,34 +44,28 @@ def index(
         if rebuild:
             drop_embeddings(store.db, search.embedder.name)
             search.sentences.drop()
-        total = pending_count(store.db, search.embedder.name)
-        start = time.perf_counter()
+        totals = {
+            "embedding": pending_count(store.db, search.embedder.name),
+            "sentences": search.sentences.pending_count(),
+        }
         columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns, console=console, disable=quiet) as progress:
             keywords = _rebuild_keywords(search, progress) if rebuild else ""
-            task = progress.add_task("embedding", total=total)
-            done = embed_pending(
-                store.db, search.embedder, progress=lambda n, _: progress.update(task, completed=n)
-            )
-            elapsed = time.perf_counter() - start
-            task = progress.add_task("neighbourhoods", total=None)
-            measured = measure_neighbourhoods(
-                search.embeddings,
+            tasks = {step: progress.add_task(step, total=totals.get(step)) for step in STEPS}
+            report = index_pending(
+                store.db,
+                search.embedder,
                 search.vectors,
-                progress=lambda n, t: progress.update(task, completed=n, total=t),
+                progress=lambda step, n, t: progress.update(
+                    tasks[step], completed=n, total=totals.get(step, t)
+                ),
             )
-            task = progress.add_task("sentences", total=search.sentences.pending_count())
-            started = time.perf_counter()
-            split = embed_sentences_pending(
-                store.db, search.embedder, progress=lambda n, _: progress.update(task, completed=n)
-            )
-            split_rate = f" ({split / (time.perf_counter() - started):.0f}/s)" if split else ""
         search.warm()  # the saved keyword and ANN indexes catch up with the database
-    rate = f" ({done / elapsed:.0f} papers/s)" if done else ""
     console.print(
-        f"embedded {done:,} papers in {elapsed:.1f} s{rate}{keywords};"
-        f" measured {measured:,} neighbourhoods; embedded the sentences of {split:,}"
-        f" papers{split_rate}"
+        f"embedded {report.embedded:,} papers in {report.seconds['embedding']:.1f} s"
+        f"{report.rate('embedding', report.embedded)}{keywords};"
+        f" measured {report.measured:,} neighbourhoods; embedded the sentences of"
+        f" {report.split:,} papers{report.rate('sentences', report.split)}"
     )
 
 

@@ -13,10 +13,10 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from dailypapers.db import Database
-from dailypapers.digest.periods import Period
 from dailypapers.models import DailyEntry, Paper
-from dailypapers.ranking import TrendingInputs, rank_trending
-from dailypapers.store import FeedQuery, FeedRepo
+from dailypapers.periods import Period
+from dailypapers.store import FeedRepo
+from dailypapers.trending import period_trending
 
 MAX_CANDIDATES = 20_000
 SUMMARY_CHARS = 230  # about two lines of a mail client's reading pane
@@ -82,24 +82,14 @@ def digest_paper(paper: Paper, base_url: str, reason: str = "") -> DigestPaper:
 def load_period(db: Database, period: Period, *, base_url: str, trending: int) -> PeriodPapers:
     """The period's trending feed papers and every paper that is new in it."""
     feeds = FeedRepo(db)
-    items = feeds.items(
-        FeedQuery(period.first_day, period.last_day, sort="upvotes", limit=MAX_CANDIDATES)
-    )
-    ranked = rank_trending(
-        items,
-        lambda item: TrendingInputs(
-            item.paper.upvotes, item.paper.num_comments, item.entry.submitted_at
-        ),
-        period.end,
-        trending,
-    )
+    ranked = period_trending(feeds, period.start, period.end, at=period.ends_at, limit=trending)
     top = [digest_paper(item.paper, base_url) for item, _ in ranked]
     on_feed = select(DailyEntry.paper_id).where(
-        DailyEntry.day >= period.first_day,
-        DailyEntry.day <= period.last_day,
+        DailyEntry.day >= period.start,
+        DailyEntry.day <= period.end,
         DailyEntry.removed_at.is_(None),
     )
-    new_in_period = and_(Paper.published >= period.start, Paper.published < period.end)
+    new_in_period = and_(Paper.published >= period.starts_at, Paper.published < period.ends_at)
     stmt = (
         select(Paper)
         .where(or_(new_in_period, Paper.id.in_(on_feed)), Paper.withdrawn.is_(False))

@@ -8,12 +8,12 @@ from datetime import date
 from dailypapers.digest.content import load_period
 from dailypapers.digest.matching import PersonalMatcher
 from dailypapers.digest.outbox import OutboxRepo
-from dailypapers.digest.periods import Period, last_complete, period_containing, zone
 from dailypapers.digest.sender import DigestComposer, DigestSender, RunReport, SendOptions
 from dailypapers.digest.subscriptions import DigestSite, SubscriptionRepo, SubscriptionService
 from dailypapers.mail import Mailer, mailer_from_url
 from dailypapers.mail.dkim import signer_from_settings
 from dailypapers.models import utcnow
+from dailypapers.periods import Period, last_complete, period_containing, zone
 from dailypapers.search.embed import Embedder, OnnxEmbedder
 from dailypapers.search.embeddings import EmbeddingRepo
 from dailypapers.settings import Settings

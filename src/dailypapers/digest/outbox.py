@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from dailypapers.db import Database
 from dailypapers.digest.interests import Interests
-from dailypapers.digest.periods import Period
 from dailypapers.digest.subscriptions import interests_of
 from dailypapers.models import DigestOutbox, DigestSentPaper, Subscription, Upvote, utcnow
+from dailypapers.periods import Period
 
 SEEN_WINDOW = timedelta(days=60)  # how far back "already sent to this reader" looks
 
@@ -51,7 +51,7 @@ class OutboxRepo:
         """A pending row for every active subscriber of the period's frequency."""
         now = utcnow()
         chosen = select(
-            literal(period.key, DigestOutbox.period.type),
+            literal(period.digest_key, DigestOutbox.period.type),
             Subscription.id,
             literal("pending", DigestOutbox.status.type),
             literal(0, DigestOutbox.attempts.type),

@@ -88,7 +88,7 @@ class DigestComposer:
         self.domain = site.mail_from.rpartition("@")[2].strip("> ") or "localhost"
 
     def message_id(self, item: OutboxItem) -> str:
-        period = self.papers.period.key.replace(":", ".")
+        period = self.papers.period.digest_key.replace(":", ".")
         return f"<digest.{period}.{item.subscription_id}.{item.id}@{self.domain}>"
 
     def compose(self, item: OutboxItem, reader: Reader) -> Digest | None:
@@ -151,21 +151,21 @@ class DigestSender:
         with self.mailer.session() as connection:
             while not self.stop.is_set():
                 items = self.outbox.claim(
-                    period.key, self.worker, self.options.batch, self.options.claim_seconds
+                    period.digest_key, self.worker, self.options.batch, self.options.claim_seconds
                 )
                 if items:
                     self._send_batch(connection, items)
                     continue
-                wake = self.outbox.next_wake(period.key)
+                wake = self.outbox.next_wake(period.digest_key)
                 if wake is None:
                     break
                 self.stop.wait(min(max((wake - utcnow()).total_seconds(), 0.05), 5.0))
-        self.report.counts = self.outbox.counts(period.key)
+        self.report.counts = self.outbox.counts(period.digest_key)
         return self.report
 
     def _readers(self, items: list[OutboxItem]) -> list[Reader]:
         seen = self.outbox.seen(
-            [i.subscription_id for i in items], self.composer.papers.period.start
+            [i.subscription_id for i in items], self.composer.papers.period.starts_at
         )
         users = [i.user_id for i in items if i.user_id is not None and i.interests.like_upvoted]
         upvoted = self.outbox.upvoted(users) if users else {}

@@ -15,10 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dailypapers.records import PaperRecord
-from dailypapers.search.indexer import embed_pending
-from dailypapers.search.neighbourhood import measure_neighbourhoods
+from dailypapers.search.pipeline import index_pending
 from dailypapers.search.query import parse_query
-from dailypapers.search.sentences import embed_sentences_pending
 from dailypapers.search.service import Mode, SearchService
 from dailypapers.store import PaperStore
 
@@ -94,9 +92,7 @@ def evaluate(
     """Import, embed (papers, then their sentences), then score every mode (nDCG@10,
     nDCG@20, Recall@100)."""
     to_doc = load_corpus(store, bench)
-    embed_pending(store.db, search.embedder)
-    measure_neighbourhoods(search.embeddings, search.vectors)
-    embed_sentences_pending(store.db, search.embedder)
+    index_pending(store.db, search.embedder, search.vectors)
     table: dict[str, dict[str, float]] = {}
     for mode in MODES:
         table[mode] = score(store, search, bench, to_doc, mode)

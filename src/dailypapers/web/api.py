@@ -9,10 +9,7 @@ from starlette.convertors import Convertor, register_url_convertor
 
 from dailypapers.arxiv_ids import InvalidArxivId, parse_arxiv_id
 from dailypapers.models import Paper
-from dailypapers.store import FeedQuery
-from dailypapers.web.deps import ServicesDep
-from dailypapers.web.openapi import ArxivIdPath, errors
-from dailypapers.web.periods import (
+from dailypapers.periods import (
     FORMS,
     BadPeriod,
     NoSuchPeriod,
@@ -20,9 +17,12 @@ from dailypapers.web.periods import (
     day_period,
     parse_period,
 )
+from dailypapers.store import FeedQuery
+from dailypapers.trending import trending_items
+from dailypapers.web.deps import ServicesDep
+from dailypapers.web.openapi import ArxivIdPath, errors
 from dailypapers.web.serialize import daily_json, paper_json, search_results_json
 from dailypapers.web.services import Services
-from dailypapers.web.trending import trending_items
 
 
 class ArxivIdConvertor(Convertor[str]):

@@ -14,13 +14,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from dailypapers.models import Paper, utcnow
+from dailypapers.periods import day_period
 from dailypapers.store import FeedQuery
+from dailypapers.trending import trending_items
 from dailypapers.web.deps import ServicesDep
 from dailypapers.web.openapi import feed_responses
-from dailypapers.web.periods import day_period
 from dailypapers.web.render import templates
 from dailypapers.web.services import Services
-from dailypapers.web.trending import trending_items
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 FEED_SIZE = 50

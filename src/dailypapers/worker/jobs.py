@@ -12,16 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from dailypapers.digest.factory import send_digests
-from dailypapers.digest.periods import last_complete, zone
 from dailypapers.ingest.http import client_for
 from dailypapers.ingest.listing import ingest_listing
 from dailypapers.ingest.oai import HarvestSummary, harvest
+from dailypapers.periods import last_complete, zone
 from dailypapers.search.embed import OnnxEmbedder
 from dailypapers.search.embeddings import EmbeddingRepo
 from dailypapers.search.factory import vector_index
-from dailypapers.search.indexer import embed_pending
-from dailypapers.search.neighbourhood import measure_neighbourhoods
-from dailypapers.search.sentences import embed_sentences_pending
+from dailypapers.search.pipeline import index_pending
 from dailypapers.settings import Settings
 from dailypapers.store import PaperStore
 
@@ -90,14 +88,16 @@ def _harvested(set_spec: str, summary: HarvestSummary) -> str:
 
 def embed_job(ctx: JobContext) -> str:
     embedder = OnnxEmbedder(max_tokens=ctx.settings.embed_max_tokens)
-    count = embed_pending(ctx.store.db, embedder, progress=lambda _n, _t: ctx.checkpoint())
-    repo = EmbeddingRepo(ctx.store.db, embedder.name)
-    vectors = vector_index(repo, data_dir=ctx.settings.data_dir)
-    measured = measure_neighbourhoods(repo, vectors, progress=lambda _n, _t: ctx.checkpoint())
-    split = embed_sentences_pending(
-        ctx.store.db, embedder, progress=lambda _n, _t: ctx.checkpoint()
+    vectors = vector_index(
+        EmbeddingRepo(ctx.store.db, embedder.name), data_dir=ctx.settings.data_dir
     )
-    return f"embedded {count} papers, measured {measured} neighbourhoods, {split} sentence sets"
+    report = index_pending(
+        ctx.store.db, embedder, vectors, progress=lambda _step, _n, _t: ctx.checkpoint()
+    )
+    return (
+        f"embedded {report.embedded} papers, measured {report.measured} neighbourhoods,"
+        f" {report.split} sentence sets"
+    )
 
 
 def digest_job(frequency: str) -> JobFunction:
@@ -105,7 +105,7 @@ def digest_job(frequency: str) -> JobFunction:
         period = last_complete(frequency, ctx.slot, zone(ctx.settings.timezone))
         report = send_digests(ctx.store, ctx.settings, period, stop=ctx.stop)
         ctx.checkpoint()
-        return f"{period.key}: {report.sent} sent, {report.counts}"
+        return f"{period.digest_key}: {report.sent} sent, {report.counts}"
 
     return run
 

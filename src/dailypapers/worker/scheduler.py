@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from dailypapers.digest.periods import zone
 from dailypapers.models import utcnow
+from dailypapers.periods import zone
 from dailypapers.settings import Settings
 from dailypapers.store import PaperStore
 from dailypapers.worker.jobs import Job, JobContext, Stopped

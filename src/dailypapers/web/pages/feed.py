@@ -9,10 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from dailypapers.dates import FIRST_DAY
-from dailypapers.store import FeedItem, FeedQuery
-from dailypapers.store.feeds import FeedSort
-from dailypapers.web.deps import ServicesDep, UserDep
-from dailypapers.web.periods import (
+from dailypapers.periods import (
     BadPeriod,
     Kind,
     NoSuchPeriod,
@@ -21,9 +18,12 @@ from dailypapers.web.periods import (
     parse_period,
     period_of,
 )
+from dailypapers.store import FeedItem, FeedQuery
+from dailypapers.store.feeds import FeedSort
+from dailypapers.trending import trending_items
+from dailypapers.web.deps import ServicesDep, UserDep
 from dailypapers.web.render import render
 from dailypapers.web.services import Services
-from dailypapers.web.trending import trending_items
 
 router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
 PAGE_SIZE = 100

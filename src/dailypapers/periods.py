@@ -1,11 +1,18 @@
-"""Day, ISO-week and month periods of the daily feed: parsing, labels and neighbours."""
+"""Days, ISO weeks and months: the feed's pages and the digests' periods (pure).
+
+A period is a range of local dates in a time zone (UTC unless said otherwise). The feed
+reads its dates; a digest also reads the UTC instants it spans, and keys its outbox rows
+by ``digest_key`` (``daily:2026-11-24``, ``weekly:2026-W47``), so any number of runs for
+the same period plan the same rows.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dailypapers.dates import FIRST_DAY, in_range, last_day, served_range
 
@@ -16,6 +23,10 @@ FORMS: dict[Kind, str] = {
     "week": "([0-9]{4})-W([0-9]{2})",
     "month": "([0-9]{4})-([0-9]{2})",
 }
+FREQUENCY: dict[Kind, str] = {"date": "daily", "week": "weekly", "month": "monthly"}
+KIND_OF: dict[str, Kind] = {frequency: kind for kind, frequency in FREQUENCY.items()}
+DIGEST_FREQUENCIES = ("daily", "weekly")
+UTC_ZONE = ZoneInfo("UTC")
 
 
 class BadPeriod(ValueError):
@@ -29,8 +40,9 @@ class NoSuchPeriod(BadPeriod):
 @dataclass(frozen=True)
 class Period:
     kind: Kind
-    start: date
-    end: date
+    start: date  # first day, inclusive
+    end: date  # last day, inclusive
+    zone: ZoneInfo = field(default=UTC_ZONE, compare=False)
 
     @property
     def key(self) -> str:
@@ -55,9 +67,27 @@ class Period:
     def url(self) -> str:
         return f"/papers/{self.kind}/{self.key}"
 
+    @property
+    def frequency(self) -> str:
+        return FREQUENCY[self.kind]
+
+    @property
+    def digest_key(self) -> str:
+        return f"{self.frequency}:{self.key}"
+
+    @property
+    def starts_at(self) -> datetime:
+        """The first instant, as naive UTC (inclusive)."""
+        return _utc(self.start, self.zone)
+
+    @property
+    def ends_at(self) -> datetime:
+        """The instant after the last day, as naive UTC (exclusive)."""
+        return _utc(self.end + timedelta(days=1), self.zone)
+
     def around(self, day: date) -> Period:
         """The period of the same kind that holds ``day``."""
-        return period_of(self.kind, day)
+        return period_of(self.kind, day, self.zone)
 
     def shifted(self, steps: int) -> Period:
         """The period ``steps`` before (negative) or after (positive) this one."""
@@ -69,24 +99,52 @@ class Period:
         return month_period(date(month_index // 12, month_index % 12 + 1, 1))
 
 
-def day_period(day: date) -> Period:
-    return Period("date", day, day)
+def _utc(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time.min, tz).astimezone(UTC).replace(tzinfo=None)
 
 
-def week_period(day: date) -> Period:
+def day_period(day: date, tz: ZoneInfo = UTC_ZONE) -> Period:
+    return Period("date", day, day, tz)
+
+
+def week_period(day: date, tz: ZoneInfo = UTC_ZONE) -> Period:
     start = day - timedelta(days=day.weekday())
-    return Period("week", start, start + timedelta(days=6))
+    return Period("week", start, start + timedelta(days=6), tz)
 
 
-def month_period(day: date) -> Period:
+def month_period(day: date, tz: ZoneInfo = UTC_ZONE) -> Period:
     start = day.replace(day=1)
     following = (start + timedelta(days=32)).replace(day=1)
-    return Period("month", start, following - timedelta(days=1))
+    return Period("month", start, following - timedelta(days=1), tz)
 
 
-def period_of(kind: Kind, day: date) -> Period:
+def period_of(kind: Kind, day: date, tz: ZoneInfo = UTC_ZONE) -> Period:
     """The day, ISO week or month that holds ``day``."""
-    return {"date": day_period, "week": week_period, "month": month_period}[kind](day)
+    return {"date": day_period, "week": week_period, "month": month_period}[kind](day, tz)
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(
+            f"unknown time zone {name!r} (use an IANA name such as Europe/Paris)"
+        ) from exc
+
+
+def period_containing(frequency: str, day: date, tz: ZoneInfo) -> Period:
+    """The daily or weekly digest period that ``day`` (a local date) belongs to."""
+    if frequency not in DIGEST_FREQUENCIES:
+        raise ValueError(f"no {frequency!r} digests: choose daily or weekly")
+    return period_of(KIND_OF[frequency], day, tz)
+
+
+def last_complete(frequency: str, now: datetime, tz: ZoneInfo) -> Period:
+    """The latest digest period that has ended by ``now`` (naive UTC): yesterday, or last
+    week, in the site's time zone."""
+    local_today = now.replace(tzinfo=UTC).astimezone(tz).date()
+    step = timedelta(days=1 if frequency == "daily" else 7)
+    return period_containing(frequency, local_today - step, tz)
 
 
 def parse_period(kind: Kind, text: str) -> Period:

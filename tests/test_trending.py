@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dailypapers.ranking import (
+from dailypapers.trending import (
     AGE_OFFSET_HOURS,
     COMMENT_WEIGHT,
     GRAVITY,
