@@ -1,6 +1,6 @@
 """Count what issue 17 set out to make one-of-a-kind: run it before and after a change.
 
-    python scripts/architecture_report.py
+    python scripts/architecture_report.py [CHECKOUT]
 
 Every figure is a plain text search over ``src/dailypapers`` (migrations excluded: schema
 DDL is per engine by nature), so the numbers are easy to check by hand with grep.
@@ -9,10 +9,12 @@ DDL is per engine by nature), so the numbers are easy to check by hand with grep
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "src" / "dailypapers"
+PACKAGE = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent)
+PACKAGE = PACKAGE / "src" / "dailypapers"
 BACKENDS = PACKAGE / "backend"
 
 DIALECT = re.compile(
@@ -24,10 +26,11 @@ KEYWORD_ENGINES = {
     "SQLite FTS5": re.compile(r"USING fts5|papers_fts|\bMATCH\b"),
     "PostgreSQL tsvector": re.compile(r"to_tsquery|ts_rank|search_vector"),
 }
-INDEXING = re.compile(r"\b(embed_pending|measure_neighbourhoods|embed_sentences_pending)\(")
-USER_CREATION = re.compile(r"\binsert\(User\b|\bUser\(")
-PERIOD_CLASSES = re.compile(r"^class \w*Period\b")
-TRENDING = re.compile(r"^def \w*trending\w*\(|^class \w*Trending\w*")
+# Code that runs the embed -> neighbourhoods -> sentences sequence itself.
+INDEXING = re.compile(r"(?<!def )\bmeasure_neighbourhoods\(")
+USER_CREATION = re.compile(r"\binsert\(User\b|(?<!class )\bUser\(")
+PERIOD_CLASSES = re.compile(r"^class Period\b")
+TRENDING = re.compile(r"\brank_trending\(")
 REPO_IN_WEB = re.compile(r"\.repo\.")
 
 
@@ -62,9 +65,11 @@ def report() -> dict[str, list[str]]:
         "places that run the indexing steps": sorted(
             {h.split(":")[0] for h in hits(INDEXING, sources())}
         ),
+        "modules that rank trending papers": sorted(
+            {h.split(":")[0] for h in hits(TRENDING, sources())}
+        ),
         "places that create users": hits(USER_CREATION, sources()),
         "Period classes": hits(PERIOD_CLASSES, sources()),
-        "trending definitions": hits(TRENDING, sources()),
         ".repo. calls in web": hits(REPO_IN_WEB, sources(PACKAGE / "web")),
     }
 
