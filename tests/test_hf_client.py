@@ -79,3 +79,31 @@ def test_list_papers_by_query(api: HfApi) -> None:
     found = list(api.list_papers(query="attention", limit=5))
     assert [p.id for p in found] == ["2602.00001"]
     assert list(api.list_papers(query="nothing matches this")) == []
+
+
+def test_the_read_api_publishes_its_response_shapes(api: HfApi, live: LiveServer) -> None:
+    """OpenAPI names every field the client parses, with HF's spelling (``_id``), so a
+    client generator or schemathesis can check answers, not just requests."""
+    import httpx
+
+    spec = httpx.get(f"{live.url}/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    ok = {
+        path: op["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        for path, op in spec["paths"].items()
+        if path.startswith("/api/") and "get" in op
+    }
+    assert ok["/api/daily_papers"]["items"]["$ref"].endswith("/DailyPaper")
+    assert ok["/api/papers/search"]["items"]["$ref"].endswith("/SearchResult")
+    assert ok["/api/papers/{arxiv_id}"]["$ref"].endswith("/PaperOut")
+    assert {"_id", "name", "hidden"} <= set(schemas["PaperAuthor"]["properties"])
+    assert {"_id", "fullname", "name"} <= set(schemas["HfUser"]["properties"])
+    paper = schemas["PaperOut"]["properties"]
+    assert {"authors", "publishedAt", "upvotes", "numComments", "summary"} <= set(paper)
+    # And what the server sends has exactly those fields.
+    sent = httpx.get(f"{live.url}/api/daily_papers", params={"date": "2026-02-04"}).json()
+    assert set(sent[0]) == set(schemas["DailyPaper"]["properties"])
+    assert set(sent[0]["paper"]) == set(paper)
+    submitted = [item for item in sent if item["submittedBy"]]
+    assert [item["paper"]["id"] for item in submitted] == ["2602.00003"]
+    assert set(submitted[0]["submittedBy"]) == set(schemas["HfUser"]["properties"])

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from starlette.convertors import Convertor, register_url_convertor
 
-from dailypapers.arxiv_ids import InvalidArxivId, parse_arxiv_id
 from dailypapers.models import Paper
 from dailypapers.periods import (
     FORMS,
-    BadPeriod,
-    NoSuchPeriod,
     Period,
     day_period,
     parse_period,
@@ -21,6 +18,7 @@ from dailypapers.store import FeedQuery
 from dailypapers.trending import trending_items
 from dailypapers.web.deps import ServicesDep
 from dailypapers.web.openapi import ArxivIdPath, errors
+from dailypapers.web.schemas import DailyPaper, PaperOut, SearchResult
 from dailypapers.web.serialize import daily_json, paper_json, search_results_json
 from dailypapers.web.services import Services
 
@@ -63,17 +61,12 @@ def _period(
     ]
     if given:  # the most specific one given wins (documented on the parameters)
         kind, value = given[0]
-        try:
-            return parse_period(kind, value)  # type: ignore[arg-type]
-        except NoSuchPeriod as exc:  # well-formed, but no papers are served for it
-            raise HTTPException(404, str(exc)) from exc
-        except BadPeriod as exc:
-            raise HTTPException(400, str(exc)) from exc
+        return parse_period(kind, value)  # type: ignore[arg-type]
     latest = services.feeds.latest_day()
     return day_period(latest) if latest else None
 
 
-@router.get("/daily_papers", responses=errors(400, 404, 422, 503))
+@router.get("/daily_papers", response_model=list[DailyPaper], responses=errors(400, 404, 422, 503))
 def daily_papers(
     services: ServicesDep,
     date: Annotated[str | None, period_param("date", "2026-02-03")] = None,
@@ -102,19 +95,23 @@ def daily_papers(
     return [daily_json(item) for item in services.feeds.items(query)]
 
 
-@router.get("/papers/search", responses=errors(400, 422, 503))
+@router.get("/papers/search", response_model=list[SearchResult], responses=errors(400, 422, 503))
 def search_papers(
     services: ServicesDep,
     q: Annotated[str, Query(max_length=10_000)] = "",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     sort: Literal["relevance", "newest", "upvotes"] = "relevance",
 ) -> list[dict[str, Any]]:
-    """Hybrid (keyword + semantic) search; see the README for the query language."""
+    """Hybrid (keyword + semantic) search; the query language is in docs/search.md."""
     found = services.search.search(q, limit=limit, sort=sort, snippets=False)
     return search_results_json([hit.paper for hit in found.hits], services.feeds)
 
 
-@router.get("/papers/{arxiv_id:arxiv}/similar", responses=errors(400, 404, 422, 503))
+@router.get(
+    "/papers/{arxiv_id:arxiv}/similar",
+    response_model=list[SearchResult],
+    responses=errors(400, 404, 422, 503),
+)
 def similar_papers(
     arxiv_id: ArxivIdPath, services: ServicesDep, limit: Annotated[int, Query(ge=1, le=50)] = 10
 ) -> list[dict[str, Any]]:
@@ -125,17 +122,11 @@ def similar_papers(
 
 
 def _paper_or_error(services: Services, arxiv_id: str) -> Paper:
-    try:
-        parsed = parse_arxiv_id(arxiv_id)
-    except InvalidArxivId as exc:
-        raise HTTPException(400, str(exc)) from exc
-    found = services.store.get_paper(parsed.id)
-    if found is None:
-        raise HTTPException(404, f"paper {parsed.id} not found")
-    return found
+    """Malformed: 400; not here: 404 (the error table)."""
+    return services.community.paper(arxiv_id)
 
 
-@router.get("/papers/{arxiv_id:arxiv}", responses=errors(400, 404, 503))
+@router.get("/papers/{arxiv_id:arxiv}", response_model=PaperOut, responses=errors(400, 404, 503))
 def paper(arxiv_id: ArxivIdPath, services: ServicesDep) -> dict[str, Any]:
     """One paper by arXiv id (any accepted form); 404 when it is not here."""
     found = _paper_or_error(services, arxiv_id)
