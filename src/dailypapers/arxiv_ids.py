@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dailypapers.errors import InvalidInput
+
 ACCEPTED_FORMS = (
     "2401.01234, 2401.01234v2, hep-th/9901001, math.GT/0309136v1, arXiv:2401.01234, "
     "https://arxiv.org/abs/2401.01234, https://arxiv.org/pdf/2401.01234v1"
@@ -74,7 +76,7 @@ _URL = re.compile(
 _PREFIX = re.compile(r"arxiv:", re.IGNORECASE)
 
 
-class InvalidArxivId(ValueError):
+class InvalidArxivId(InvalidInput):
     """Raised for text that is not an arXiv identifier; the message names it."""
 
     def __init__(self, text: str, reason: str = "not an arXiv identifier") -> None:

@@ -15,6 +15,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dailypapers.dates import FIRST_DAY, in_range, last_day, served_range
+from dailypapers.errors import InvalidInput, NotFound
 
 Kind = Literal["date", "week", "month"]
 # The forms, published in the API schema too. ASCII digits only: '\d' also matches '٢'.
@@ -29,11 +30,11 @@ DIGEST_FREQUENCIES = ("daily", "weekly")
 UTC_ZONE = ZoneInfo("UTC")
 
 
-class BadPeriod(ValueError):
+class BadPeriod(InvalidInput):
     """A period string that does not parse; the message shows the expected form."""
 
 
-class NoSuchPeriod(BadPeriod):
+class NoSuchPeriod(NotFound, BadPeriod):
     """A period of the right form that does not exist or is not served."""
 
 

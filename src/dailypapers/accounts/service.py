@@ -24,8 +24,9 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from dailypapers.accounts.names import UsernameError, check_username
 from dailypapers.accounts.repo import AccountExists, AccountRepo
 from dailypapers.accounts.secrets import hash_password, password_problem, verify_password
+from dailypapers.errors import InvalidInput, NotFound
 from dailypapers.mail import Mailer, send_notice
-from dailypapers.models import User, utcnow
+from dailypapers.models import ApiToken, User, utcnow
 
 log = logging.getLogger(__name__)
 VERIFY_HOURS = 48
@@ -39,8 +40,12 @@ def _nothing() -> None:
     pass
 
 
-class AccountError(ValueError):
+class AccountError(InvalidInput):
     """A problem to show the user, worded for them."""
+
+
+class UserNotFound(NotFound):
+    pass
 
 
 @dataclass(frozen=True)
@@ -182,8 +187,35 @@ class AccountService:
             raise AccountError("Please confirm your e-mail address first: we sent you a new link.")
         return user
 
+    # -- sessions, API tokens, profiles -----------------------------------------------
     def start_session(self, user: User) -> str:
         return self.repo.create_session(user.id, self.site.session_lifetime)
+
+    def session_user(self, token: str) -> User | None:
+        return self.repo.session_user(token)
+
+    def end_session(self, token: str) -> None:
+        self.repo.end_session(token)
+
+    def token_user(self, token: str) -> User | None:
+        """The active user a personal API token belongs to (None: unknown or revoked)."""
+        return self.repo.api_token_user(token)
+
+    def api_tokens(self, user: User) -> list[ApiToken]:
+        return self.repo.api_tokens(user.id)
+
+    def create_api_token(self, user: User, name: str) -> str:
+        """A new token's secret, shown once: only its hash is kept."""
+        return self.repo.create_api_token(user.id, name.strip() or "token")
+
+    def revoke_api_token(self, user: User, token_id: int) -> None:
+        self.repo.delete_api_token(user.id, token_id)
+
+    def profile(self, username: str) -> User:
+        found = self.repo.by_username(username)
+        if found is None:
+            raise UserNotFound(f"No user {username}.")
+        return found
 
     def request_password_reset(self, email: str) -> Deferred:
         """The job that mails a reset link if the address has an account (run after the

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from dailypapers.community.repo import NotAllowed
 from dailypapers.db import Database
+from dailypapers.errors import Conflict
 from dailypapers.models import (
     Comment,
     DailyEntry,
@@ -29,7 +30,7 @@ LABELS = {
 }
 
 
-class AlreadyDone(ValueError):
+class AlreadyDone(Conflict):
     """The action has no effect: already hidden, removed, suspended or undone."""
 
 

@@ -13,10 +13,11 @@ from sqlalchemy import ColumnElement, Connection, and_, delete, func, select, up
 from sqlalchemy.orm import Session
 
 from dailypapers.db import Database
+from dailypapers.errors import Forbidden
 from dailypapers.models import Comment, DailyEntry, Paper, Upvote, User, utcnow
 
 
-class NotAllowed(PermissionError):
+class NotAllowed(Forbidden):
     """The action is not the user's to take (someone else's comment, a removed entry…)."""
 
 

@@ -8,7 +8,9 @@ from datetime import date
 
 from dailypapers.arxiv_ids import ArxivId, parse_arxiv_id
 from dailypapers.community.markdown import MAX_COMMENT_CHARS, render_markdown
-from dailypapers.community.repo import CommunityRepo, NotAllowed
+from dailypapers.community.repo import CommentView, CommunityRepo, NotAllowed
+from dailypapers.errors import InvalidInput, LimitReached, NotFound, Unavailable
+from dailypapers.ingest.http import ArxivOffline, ArxivRequestRejected, ArxivUnavailable
 from dailypapers.models import Comment, DailyEntry, Paper, User, utcnow
 from dailypapers.records import PaperRecord
 from dailypapers.store import PaperStore
@@ -17,12 +19,35 @@ from dailypapers.store import PaperStore
 Fetcher = Callable[[ArxivId], PaperRecord | None]
 
 
-class CommunityError(ValueError):
-    """A problem to show the user, worded for them (bad input, limits, duplicates)."""
+class CommunityError(InvalidInput):
+    """A problem to show the user, worded for them (an empty or overlong comment…)."""
 
 
-class PaperNotFound(CommunityError):
+class PaperNotFound(NotFound, CommunityError):
     pass
+
+
+class DailyLimit(LimitReached):
+    """The user has submitted as many papers today as the site allows."""
+
+
+class ArxivDown(Unavailable):
+    """The paper is new here and arXiv could not be asked for it."""
+
+
+class OfflineSite(NotFound):
+    """The paper is new here and this site is configured not to call arXiv."""
+
+
+OFFLINE = (
+    "{id} is not here yet, and this site is set up not to fetch from arXiv "
+    "(DAILYPAPERS_OFFLINE), so only papers already here can be submitted. An admin can add "
+    "it with `dailypapers import` or `dailypapers ingest`."
+)
+ARXIV_DOWN = (
+    "{id} is not here yet, and arXiv did not answer when we asked for it (after several "
+    "tries). Nothing was added; please try again in a few minutes."
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +77,7 @@ class CommunityService:
     def paper(self, arxiv_id: str) -> Paper:
         found = self.papers.get_paper(parse_arxiv_id(arxiv_id).id)
         if found is None:
-            raise PaperNotFound(f"No paper {arxiv_id} here.")
+            raise PaperNotFound(f"No paper {arxiv_id} here yet. Submit it to fetch it from arXiv.")
         return found
 
     def submit(self, user: User, text: str, *, today: date | None = None) -> Submission:
@@ -61,13 +86,13 @@ class CommunityService:
         arxiv_id = parse_arxiv_id(text)  # InvalidArxivId is a ValueError with a clear message
         today = today or utcnow().date()
         if self.repo.submissions_on(user.id, today) >= self.daily_limit:
-            raise CommunityError(
+            raise DailyLimit(
                 f"You have submitted {self.daily_limit} papers today, the daily limit. "
                 "Please come back tomorrow."
             )
         paper = self.papers.get_paper(arxiv_id.id)
         if paper is None:
-            record = self.fetch(arxiv_id)
+            record = self._fetch(arxiv_id)
             if record is None:
                 raise PaperNotFound(f"arXiv does not know {arxiv_id.versioned}.")
             self.papers.upsert_papers([record])
@@ -75,6 +100,14 @@ class CommunityService:
             assert paper is not None
         entry, added = self.repo.submit(paper.id, user.id, today)
         return Submission(paper, entry, added)
+
+    def _fetch(self, arxiv_id: ArxivId) -> PaperRecord | None:
+        try:
+            return self.fetch(arxiv_id)
+        except ArxivOffline as exc:  # before ArxivUnavailable, its base class
+            raise OfflineSite(OFFLINE.format(id=arxiv_id.versioned)) from exc
+        except (ArxivUnavailable, ArxivRequestRejected) as exc:
+            raise ArxivDown(ARXIV_DOWN.format(id=arxiv_id.versioned)) from exc
 
     def upvote(self, user: User | None, arxiv_id: str, *, on: bool) -> int:
         active = self.require_active(user)
@@ -113,3 +146,19 @@ class CommunityService:
 
     def delete_comment(self, user: User | None, comment_id: int) -> None:
         self.repo.delete_comment(comment_id, self.require_active(user).id)
+
+    def comment_paper(self, comment_id: int) -> Paper:
+        """The paper a comment is on."""
+        comment = self.repo.get_comment(comment_id)
+        paper = self.papers.get_paper_by_id(comment.paper_id) if comment else None
+        if paper is None:
+            raise NotFound("No such comment.")
+        return paper
+
+    def comments(self, paper: Paper) -> list[CommentView]:
+        """The discussion, threaded (hidden and deleted comments keep their place)."""
+        return self.repo.comments_for(paper.id)
+
+    def voted(self, user: User | None, paper_ids: list[int]) -> set[int]:
+        """Which of these papers the user has upvoted (none for a visitor)."""
+        return self.repo.voted(user.id, paper_ids) if user else set()

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from dailypapers.errors import InvalidInput
+
 FREQUENCIES = ("daily", "weekly")
 MAX_QUERY_CHARS = 500
 MAX_ITEMS = 10
@@ -15,7 +17,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SPLIT = re.compile(r"[,;\n]+")
 
 
-class SubscriptionError(ValueError):
+class SubscriptionError(InvalidInput):
     """A problem with a subscription request, worded for the reader."""
 
 

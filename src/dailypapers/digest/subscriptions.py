@@ -202,6 +202,11 @@ class SubscriptionService:
     def for_user(self, user: User) -> Subscription | None:
         return self.repo.by_email(user.email)
 
+    def cancel_for(self, user: User) -> None:
+        """End the user's digest subscription, if they have one."""
+        if (sub := self.for_user(user)) is not None:
+            self.repo.unsubscribe(sub.id)
+
     def _mail(self, kind: str, to: str, context: dict[str, Any]) -> None:
         context = {"site_name": self.site.site_name, **context}
         send_notice(self.mailer, kind, context, to=to, sender=self.site.mail_from)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -11,10 +9,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from dailypapers.arxiv_ids import SUBMISSION_PATTERN, InvalidArxivId
-from dailypapers.community.repo import NotAllowed
-from dailypapers.community.service import CommunityError, PaperNotFound
-from dailypapers.ingest.http import ArxivOffline, ArxivRequestRejected, ArxivUnavailable
+from dailypapers.arxiv_ids import SUBMISSION_PATTERN
 from dailypapers.models import MAX_ID, User
 from dailypapers.web.deps import ServicesDep, get_services
 from dailypapers.web.openapi import ArxivIdPath, errors
@@ -35,7 +30,7 @@ def token_user(
             "Send a personal API token: Authorization: Bearer dp_…",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    user = get_services(request).accounts.repo.api_token_user(credentials.credentials)
+    user = get_services(request).accounts.token_user(credentials.credentials)
     if user is None:
         raise HTTPException(
             401, "Unknown, revoked or suspended API token.", headers={"WWW-Authenticate": "Bearer"}
@@ -72,38 +67,15 @@ class CommentCreated(BaseModel):
     html: str
 
 
-@contextmanager
-def http_errors(*, community_status: int = 400) -> Iterator[None]:
-    """Map the domain's errors to HTTP answers (JSON via the app's handler)."""
-    try:
-        yield
-    except InvalidArxivId as exc:
-        raise HTTPException(400, str(exc)) from exc
-    except PaperNotFound as exc:  # before CommunityError, its base class
-        raise HTTPException(404, str(exc)) from exc
-    except CommunityError as exc:
-        raise HTTPException(community_status, str(exc)) from exc
-    except NotAllowed as exc:
-        raise HTTPException(403, str(exc)) from exc
-    except ArxivOffline as exc:
-        message = f"{exc}: only papers already here can be submitted (DAILYPAPERS_OFFLINE)."
-        raise HTTPException(404, message) from exc
-    except (ArxivUnavailable, ArxivRequestRejected) as exc:
-        message = "arXiv did not answer (after several tries), so nothing was added; try again."
-        raise HTTPException(503, message) from exc
-
-
 def _vote(services: Services, user: User, arxiv_id: str, on: bool) -> Vote:
-    with http_errors():
-        count = services.community.upvote(user, arxiv_id, on=on)
+    count = services.community.upvote(user, arxiv_id, on=on)
     return Vote(upvotes=count, upvoted=on)
 
 
 @router.post("/papers/submit", status_code=201, responses=errors(400, 401, 404, 409, 422, 429, 503))
 def submit(body: SubmitRequest, services: ServicesDep, user: TokenUser) -> JSONResponse:
     """Put a paper on today's daily feed (fetched from arXiv if new here)."""
-    with http_errors(community_status=429):  # the only community error here: the limit
-        result = services.community.submit(user, body.paper)
+    result = services.community.submit(user, body.paper)
     payload = paper_json(result.paper, result.entry)
     if not result.added:
         return JSONResponse(
@@ -138,6 +110,5 @@ def comment(
     arxiv_id: ArxivIdPath, body: CommentRequest, services: ServicesDep, user: TokenUser
 ) -> CommentCreated:
     """Comment on a paper (Markdown), or reply to a comment."""
-    with http_errors():
-        created = services.community.comment(user, arxiv_id, body.body, body.parent_id)
+    created = services.community.comment(user, arxiv_id, body.body, body.parent_id)
     return CommentCreated(id=created.id, parent_id=created.parent_id, html=created.body_html)

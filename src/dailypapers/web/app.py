@@ -20,12 +20,14 @@ from starlette.routing import Route
 
 from dailypapers import __version__
 from dailypapers.community.service import Fetcher
+from dailypapers.errors import ServiceError
 from dailypapers.mail import Mailer
 from dailypapers.search.background import BackgroundIndexer
 from dailypapers.search.service import SearchService
 from dailypapers.settings import Settings
 from dailypapers.store import PaperStore, open_store
 from dailypapers.web import api, api_write, docs, feeds, health
+from dailypapers.web.errors import status_of
 from dailypapers.web.observability import Observability
 from dailypapers.web.pages import account, auth, feed, moderation, paper, search, subscribe
 from dailypapers.web.render import render
@@ -100,6 +102,11 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             headers["Allow"] = allowed_methods(request)
         return _error_response(request, exc.status_code, str(exc.detail), headers)
+
+    @app.exception_handler(ServiceError)
+    async def refused(request: Request, exc: ServiceError) -> Response:
+        # What a service will not do, in its own words, with the status of its kind.
+        return _error_response(request, status_of(exc), str(exc))
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> Response:

@@ -20,7 +20,7 @@ def current_user(request: Request) -> User | None:
     if hasattr(request.state, "user"):
         return cast(User | None, request.state.user)
     token = request.cookies.get(SESSION_COOKIE)
-    user = get_services(request).accounts.repo.session_user(token) if token else None
+    user = get_services(request).accounts.session_user(token) if token else None
     request.state.user = user
     return user
 

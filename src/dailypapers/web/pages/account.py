@@ -5,31 +5,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from dailypapers.community.repo import NotAllowed
 from dailypapers.digest.interests import SubscriptionError
-from dailypapers.ingest.http import ArxivOffline, ArxivRequestRejected, ArxivUnavailable
+from dailypapers.errors import ServiceError
 from dailypapers.models import User
 from dailypapers.store import FeedQuery
 from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
+from dailypapers.web.errors import status_of
 from dailypapers.web.pages.digest_form import DigestChoice, DigestForm
 from dailypapers.web.render import render
 from dailypapers.web.services import Services
 
 router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
-
-
-OFFLINE = (
-    "{id} is not here yet, and this site is set up not to fetch from arXiv "
-    "(DAILYPAPERS_OFFLINE), so only papers already here can be submitted. An admin can add "
-    "it with `dailypapers import` or `dailypapers ingest`."
-)
-ARXIV_DOWN = (
-    "{id} is not here yet, and arXiv did not answer when we asked for it (after several "
-    "tries). Nothing was added; please try again in a few minutes."
-)
 
 
 def _login_redirect(path: str) -> RedirectResponse:
@@ -66,13 +55,8 @@ def submit(
         return _login_redirect("/submit")
     try:
         result = services.community.submit(user, paper)
-    except (ValueError, NotAllowed) as exc:  # bad ids, limits, unknown papers
-        status = 429 if "limit" in str(exc) else 400
-        return _submit_page(request, paper, error=str(exc), status=status)
-    except ArxivOffline:
-        return _submit_page(request, paper, error=OFFLINE.format(id=paper.strip()), status=404)
-    except (ArxivUnavailable, ArxivRequestRejected):
-        return _submit_page(request, paper, error=ARXIV_DOWN.format(id=paper.strip()), status=503)
+    except ServiceError as exc:  # bad ids, the daily limit, unknown papers, arXiv down
+        return _submit_page(request, paper, error=str(exc), status=status_of(exc))
     if not result.added:
         day = result.entry.day
         message = f"“{result.paper.title}” is already on the feed of {day:%B %-d, %Y}."
@@ -92,7 +76,7 @@ def _settings(services: Services, user: User, **extra: object) -> dict[str, obje
     sub = services.subscriptions.for_user(user)
     active = sub is not None and sub.confirmed_at is not None and sub.unsubscribed_at is None
     return {
-        "tokens": services.accounts.repo.api_tokens(user.id),
+        "tokens": services.accounts.api_tokens(user),
         "new_token": None,
         "digest_error": None,
         "digest": sub if active else None,
@@ -123,9 +107,7 @@ def save_digest(
 def cancel_digest(services: ServicesDep, user: UserDep) -> Response:
     if user is None:
         return _login_redirect("/settings")
-    sub = services.subscriptions.for_user(user)
-    if sub is not None:
-        services.subscriptions.repo.unsubscribe(sub.id)
+    services.subscriptions.cancel_for(user)
     return RedirectResponse("/settings?digest=cancelled#digest", status_code=303)
 
 
@@ -138,7 +120,7 @@ def create_token(
 ) -> Response:
     if user is None:
         return _login_redirect("/settings")
-    token = services.accounts.repo.create_api_token(user.id, name.strip() or "token")
+    token = services.accounts.create_api_token(user, name)
     page = render(request, "settings.html", _settings(services, user, new_token=token))
     page.headers["Cache-Control"] = "no-store"  # the secret is shown once and never cached
     return page
@@ -148,15 +130,13 @@ def create_token(
 def delete_token(token_id: RowId, services: ServicesDep, user: UserDep) -> Response:
     if user is None:
         return _login_redirect("/settings")
-    services.accounts.repo.delete_api_token(user.id, token_id)
+    services.accounts.revoke_api_token(user, token_id)
     return RedirectResponse("/settings", status_code=303)
 
 
 @router.get("/users/{username}", response_class=HTMLResponse)
 def profile(request: Request, username: str, services: ServicesDep) -> HTMLResponse:
-    target = services.accounts.repo.by_username(username)
-    if target is None:
-        raise HTTPException(404, f"No user {username}.")
+    target = services.accounts.profile(username)
     items = services.feeds.items(
         FeedQuery(date.min, date.max, sort="newest", submitter=username, limit=100)
     )

@@ -108,7 +108,7 @@ def _start_session(request: Request, services: Services, response: Response, use
     (never keep a session id that existed before log-in: session fixation)."""
     old = request.cookies.get(SESSION_COOKIE)
     if old:
-        services.accounts.repo.end_session(old)
+        services.accounts.end_session(old)
     set_session_cookie(
         response,
         services.accounts.start_session(user),
@@ -176,7 +176,7 @@ def login(
 def logout(request: Request, services: ServicesDep) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        services.accounts.repo.end_session(token)
+        services.accounts.end_session(token)
     response = RedirectResponse("/", status_code=303)
     clear_session_cookie(response)
     return response

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from dailypapers.dates import FIRST_DAY
+from dailypapers.models import User
 from dailypapers.periods import (
     BadPeriod,
     Kind,
@@ -31,10 +32,8 @@ SortParam = Annotated[Literal["upvotes", "newest"], Query()]
 PageParam = Annotated[int, Query(ge=0, le=1000)]
 
 
-def _voted(services: Services, user_id: int | None, items: list[FeedItem]) -> set[int]:
-    if user_id is None:
-        return set()
-    return services.community.repo.voted(user_id, [i.paper.id for i in items])
+def _voted(services: Services, user: User | None, items: list[FeedItem]) -> set[int]:
+    return services.community.voted(user, [i.paper.id for i in items])
 
 
 def _neighbours(services: Services, period: Period) -> tuple[Period | None, Period | None]:
@@ -78,7 +77,7 @@ def render_period(
             "next": nxt,
             "voted": _voted(
                 services,
-                user.id if user else None,
+                user,
                 items + [item for _, more in earlier or [] for item in more],
             ),
             "earlier": earlier or [],
@@ -133,10 +132,7 @@ def jump(
     kind: Annotated[Kind, Query()] = "date",
 ) -> RedirectResponse:
     """The date picker's target: the day (or its week or month) asked for."""
-    try:
-        chosen = parse_period("date", day.strip())
-    except BadPeriod as exc:
-        raise HTTPException(404 if isinstance(exc, NoSuchPeriod) else 400, str(exc)) from exc
+    chosen = parse_period("date", day.strip())
     return RedirectResponse(period_of(kind, chosen.start).url, status_code=303)
 
 
@@ -153,7 +149,7 @@ def trending(
             "ranked": ranked,
             "page": p,
             "has_more": len(ranked) == PAGE_SIZE,
-            "voted": _voted(services, user.id if user else None, items),
+            "voted": _voted(services, user, items),
         },
     )
 
@@ -169,8 +165,8 @@ def _by_period(
 ) -> HTMLResponse:
     try:
         period = parse_period(kind, value)
-    except BadPeriod as exc:
-        raise HTTPException(404, str(exc)) from exc
+    except BadPeriod as exc:  # a malformed date in a page's path: no such page
+        raise NoSuchPeriod(str(exc)) from exc
     return render_period(request, services, user, period, sort, page)
 
 

@@ -3,15 +3,12 @@ each with a reason; the moderation log at /moderation, and undo."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from dailypapers.community.moderation import LABELS, MAX_REASON, AlreadyDone
-from dailypapers.community.repo import NotAllowed
+from dailypapers.community.moderation import LABELS, MAX_REASON
 from dailypapers.models import ModerationAction
 from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
 from dailypapers.web.pages.paper import paper_or_404
@@ -19,17 +16,6 @@ from dailypapers.web.render import render
 
 router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
 Reason = Annotated[str, Form(max_length=MAX_REASON)]
-
-
-@contextmanager
-def _answers() -> Iterator[None]:
-    """Not a moderator: 403. Nothing to do (already hidden, already undone): 409."""
-    try:
-        yield
-    except NotAllowed as exc:
-        raise HTTPException(403, str(exc)) from exc
-    except AlreadyDone as exc:
-        raise HTTPException(409, str(exc)) from exc
 
 
 def _done(action: ModerationAction, flag: str = "moderated") -> RedirectResponse:
@@ -43,8 +29,7 @@ def _done(action: ModerationAction, flag: str = "moderated") -> RedirectResponse
 def hide_comment(
     comment_id: RowId, services: ServicesDep, user: UserDep, reason: Reason = ""
 ) -> Response:
-    with _answers():
-        return _done(services.moderation.hide_comment(user, comment_id, reason))
+    return _done(services.moderation.hide_comment(user, comment_id, reason))
 
 
 @router.post("/moderation/remove/{arxiv_id:path}", dependencies=[Csrf])
@@ -52,8 +37,7 @@ def remove_from_daily(
     arxiv_id: str, services: ServicesDep, user: UserDep, reason: Reason = ""
 ) -> Response:
     paper = paper_or_404(services, arxiv_id)
-    with _answers():
-        return _done(services.moderation.remove_entry(user, paper, reason))
+    return _done(services.moderation.remove_entry(user, paper, reason))
 
 
 @router.post("/moderation/users/{username}/suspend", dependencies=[Csrf])
@@ -64,26 +48,21 @@ def suspend_user(
     reason: Reason = "",
     action: Annotated[str, Form(max_length=20)] = "suspend",
 ) -> Response:
-    with _answers():
-        services.moderation.require_admin(user)
-        target = services.accounts.repo.by_username(username)
-        if target is None:
-            raise HTTPException(404, f"No user {username}.")
-        if action == "restore":
-            services.moderation.restore(user, target)
-            return RedirectResponse(f"/users/{target.username}", status_code=303)
-        return _done(services.moderation.suspend(user, target, reason))
+    services.moderation.require_admin(user)
+    target = services.accounts.profile(username)
+    if action == "restore":
+        services.moderation.restore(user, target)
+        return RedirectResponse(f"/users/{target.username}", status_code=303)
+    return _done(services.moderation.suspend(user, target, reason))
 
 
 @router.get("/moderation", response_class=HTMLResponse)
 def moderation_log(request: Request, services: ServicesDep, user: UserDep) -> HTMLResponse:
-    with _answers():
-        services.moderation.require_admin(user)
+    services.moderation.require_admin(user)
     context = {"actions": services.moderation.recent(), "labels": LABELS}
     return render(request, "moderation.html", context)
 
 
 @router.post("/moderation/actions/{action_id}/undo", dependencies=[Csrf])
 def undo(action_id: RowId, services: ServicesDep, user: UserDep) -> Response:
-    with _answers():
-        return _done(services.moderation.undo(user, action_id), flag="undone")
+    return _done(services.moderation.undo(user, action_id), flag="undone")

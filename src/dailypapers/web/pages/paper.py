@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from dailypapers.arxiv_ids import InvalidArxivId, parse_arxiv_id
-from dailypapers.community.repo import NotAllowed
-from dailypapers.community.service import CommunityError
+from dailypapers.arxiv_ids import InvalidArxivId
+from dailypapers.community.service import PaperNotFound
 from dailypapers.models import MAX_ID, Paper
 from dailypapers.web.citation import bibtex, citation_meta
 from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
@@ -21,16 +20,11 @@ router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
 
 
 def paper_or_404(services: Services, arxiv_id: str) -> Paper:
+    """The paper a page's path names; a malformed id in a path is a page that is not here."""
     try:
-        parsed = parse_arxiv_id(arxiv_id)
+        return services.community.paper(arxiv_id)
     except InvalidArxivId as exc:
-        raise HTTPException(404, str(exc)) from exc
-    paper = services.store.get_paper(parsed.id)
-    if paper is None:
-        raise HTTPException(
-            404, f"No paper {parsed.id} here yet. Submit it to fetch it from arXiv."
-        )
-    return paper
+        raise PaperNotFound(str(exc)) from exc
 
 
 def _back(request: Request, paper: Paper, anchor: str = "") -> RedirectResponse:
@@ -46,14 +40,14 @@ def paper_page(
     request: Request, arxiv_id: str, services: ServicesDep, user: UserDep
 ) -> HTMLResponse:
     paper = paper_or_404(services, arxiv_id)
-    voted = services.community.repo.voted(user.id, [paper.id]) if user else set()
+    voted = services.community.voted(user, [paper.id])
     return render(
         request,
         "paper.html",
         {
             "paper": paper,
             "feed_item": services.feeds.entry_for(paper.id),
-            "comments": services.community.repo.comments_for(paper.id),
+            "comments": services.community.comments(paper),
             "voted": paper.id in voted,
             "bibtex": bibtex(paper),
             "citation_meta": citation_meta(paper),
@@ -93,20 +87,8 @@ def add_comment(
     paper = paper_or_404(services, arxiv_id)
     if user is None:
         return RedirectResponse(f"/login?next=/papers/{paper.arxiv_id}", status_code=303)
-    try:
-        comment = services.community.comment(user, paper.arxiv_id, body, parent_id)
-    except (CommunityError, NotAllowed) as exc:
-        raise HTTPException(400, str(exc)) from exc
+    comment = services.community.comment(user, paper.arxiv_id, body, parent_id)
     return _back(request, paper, f"#comment-{comment.id}")
-
-
-def _comment_paper(services: Services, comment_id: int) -> Paper:
-    comment = services.community.repo.get_comment(comment_id)
-    if comment is None:
-        raise HTTPException(404, "No such comment.")
-    paper = services.store.get_paper_by_id(comment.paper_id)
-    assert paper is not None
-    return paper
 
 
 @router.post("/comments/{comment_id}/edit", dependencies=[Csrf])
@@ -117,11 +99,8 @@ def edit_comment(
     user: UserDep,
     body: Annotated[str, Form(max_length=20_000)],
 ) -> Response:
-    paper = _comment_paper(services, comment_id)
-    try:
-        services.community.edit_comment(user, comment_id, body)
-    except (CommunityError, NotAllowed) as exc:
-        raise HTTPException(403 if isinstance(exc, NotAllowed) else 400, str(exc)) from exc
+    paper = services.community.comment_paper(comment_id)
+    services.community.edit_comment(user, comment_id, body)
     return _back(request, paper, f"#comment-{comment_id}")
 
 
@@ -129,9 +108,6 @@ def edit_comment(
 def delete_comment(
     request: Request, comment_id: RowId, services: ServicesDep, user: UserDep
 ) -> Response:
-    paper = _comment_paper(services, comment_id)
-    try:
-        services.community.delete_comment(user, comment_id)
-    except NotAllowed as exc:
-        raise HTTPException(403, str(exc)) from exc
+    paper = services.community.comment_paper(comment_id)
+    services.community.delete_comment(user, comment_id)
     return _back(request, paper, "#discussion")

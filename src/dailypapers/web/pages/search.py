@@ -90,9 +90,7 @@ def search_page(
             "page": p,
             "result": result,
             "cards": cards(services, result.hits),
-            "voted": services.community.repo.voted(user.id, [h.paper.id for h in result.hits])
-            if user
-            else set(),
+            "voted": services.community.voted(user, [h.paper.id for h in result.hits]),
             "has_more": len(result.hits) == PAGE,
             "literal": literal,
         }
