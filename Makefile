@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run serve test lint typecheck pytest bench load audit clean
+.PHONY: run serve test check lint typecheck pytest bench load audit clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ pytest: $(VENV)/.installed-test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest  ## lint, type checks and the whole test suite
+
+# The edit loop: everything but the browser, PostgreSQL and the slow suites (see conftest.py).
+check: lint typecheck $(VENV)/.installed-test  ## lint, type checks and the fast tests (< 2 min)
+	$(BIN)/pytest -q -n 2 -m "not browser and not postgres and not slow" $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test  ## benchmarks: print figures and ratios
 	$(BIN)/python bench/import_throughput.py

@@ -4,7 +4,7 @@
 
 Imports, embeds and measures the neighbourhoods of each benchmark once, then scores every
 setting; prints nDCG@10 per benchmark and setting. Only the dev folders are used for tuning.
-(The keyword field layout was settled the same way: see the README.)
+(The keyword field layout was settled the same way: see docs/search.md.)
 """
 
 from __future__ import annotations

@@ -13,9 +13,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-PACKAGE = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent)
-PACKAGE = PACKAGE / "src" / "dailypapers"
-BACKENDS = PACKAGE / "backend"
+PACKAGE = Path(__file__).resolve().parent.parent / "src" / "dailypapers"
 
 DIALECT = re.compile(
     r"\.dialect\b|get_backend_name\(|[\"'](sqlite|postgresql)[\"']\s*[=!]=|"
@@ -34,8 +32,8 @@ TRENDING = re.compile(r"\brank_trending\(")
 REPO_IN_WEB = re.compile(r"\.repo\.")
 
 
-def sources(under: Path = PACKAGE) -> Iterable[Path]:
-    for path in sorted(under.rglob("*.py")):
+def sources(under: Path | None = None) -> Iterable[Path]:
+    for path in sorted((under or PACKAGE).rglob("*.py")):
         if "migrations" not in path.parts:
             yield path
 
@@ -51,7 +49,7 @@ def hits(pattern: re.Pattern[str], paths: Iterable[Path]) -> list[str]:
 
 
 def outside_backends() -> list[Path]:
-    return [p for p in sources() if BACKENDS not in p.parents]
+    return [p for p in sources() if PACKAGE / "backend" not in p.parents]
 
 
 def report() -> dict[str, list[str]]:
@@ -61,7 +59,9 @@ def report() -> dict[str, list[str]]:
     }
     return {
         "dialect checks outside backend modules": hits(DIALECT, outside_backends()),
-        "keyword engines": [f"{name}: {', '.join(files)}" for name, files in engines.items() if files],
+        "keyword engines": [
+            f"{name}: {', '.join(files)}" for name, files in engines.items() if files
+        ],
         "places that run the indexing steps": sorted(
             {h.split(":")[0] for h in hits(INDEXING, sources())}
         ),
@@ -75,6 +75,9 @@ def report() -> dict[str, list[str]]:
 
 
 def main() -> None:
+    global PACKAGE
+    if len(sys.argv) > 1:  # another checkout, e.g. a git worktree of an older commit
+        PACKAGE = Path(sys.argv[1]) / "src" / "dailypapers"
     for title, found in report().items():
         print(f"{title}: {len(found)}")
         for item in found:

@@ -6,7 +6,7 @@ papers themselves: title <-> abstract (``--mode title``) or title + first half o
 paper and its nearest unused neighbours (by the starting model), so the negatives are hard.
 
 Measured on 2 CPU cores (~11 pairs/s, 12,800 pairs in 19 min) and rejected: the dense ranker got
-worse on both dev benchmarks (see the README). Kept so a run at scale (a GPU, all papers, more
+worse on both dev benchmarks (see docs/search.md). Kept so a run at scale (a GPU, all papers, more
 epochs) can be tried the same way. Same throwaway environment as export_model.py; then
 
     /tmp/export/bin/python scripts/finetune_model.py PAPERS.jsonl.gz WEIGHTS_OUT --pairs 12800

@@ -24,6 +24,33 @@ from dailypapers.web.app import create_app
 from helpers import new_database_url, pg_url, skip_or_fail
 from servers import LiveServer, SmtpSink
 
+# Modules that take tens of seconds (processes killed and restarted, the full corpus, the
+# fuzzing suite, every page crawled): `make check` leaves them to `make test`.
+SLOW_MODULES = frozenset(
+    {
+        "test_faults",
+        "test_full_corpus",
+        "test_multiprocess",
+        "test_security",
+        "test_site_crawl",
+        "test_worker",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what needs a browser, PostgreSQL or a long time, from what each test uses, so
+    `-m "not browser and not postgres and not slow"` is the fast edit loop."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "chromium" in fixtures:
+            item.add_marker(pytest.mark.browser)
+        if "pg_server" in fixtures or params.get("db_url") == "postgresql":
+            item.add_marker(pytest.mark.postgres)
+        if Path(str(item.path)).stem in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:

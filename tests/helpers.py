@@ -26,7 +26,7 @@ def skip_or_fail(reason: str) -> None:
 
 
 def pg_url(server: Any, database: str) -> str:
-    uri = server.get_uri(database)  # postgresql://postgres:@/db?host=/tmp/…
+    uri = str(server.get_uri(database))  # postgresql://postgres:@/db?host=/tmp/…
     return uri.replace("postgresql://", "postgresql+psycopg://", 1)
 
 

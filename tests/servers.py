@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from typing import Any, cast
+from typing import Any
 
 import httpx
 import uvicorn
@@ -46,7 +46,7 @@ class _Collector:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = cast(EmailMessage, message_from_bytes(envelope.content, policy=policy.default))
+        message = message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
             self.messages.append(message)
             self.raw.append(bytes(envelope.original_content or envelope.content))

@@ -51,7 +51,7 @@ def _root(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
-    """Configuration comes from DAILYPAPERS_* environment variables (see the README)."""
+    """Configuration comes from DAILYPAPERS_* environment variables (see docs/configuration.md)."""
 
 
 def main() -> None:

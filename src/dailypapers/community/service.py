@@ -75,9 +75,11 @@ class CommunityService:
         return user
 
     def paper(self, arxiv_id: str) -> Paper:
-        found = self.papers.get_paper(parse_arxiv_id(arxiv_id).id)
+        """The paper with this id (any accepted form); InvalidArxivId or PaperNotFound."""
+        parsed = parse_arxiv_id(arxiv_id)
+        found = self.papers.get_paper(parsed.id)
         if found is None:
-            raise PaperNotFound(f"No paper {arxiv_id} here yet. Submit it to fetch it from arXiv.")
+            raise PaperNotFound(f"No paper {parsed.id} here yet. Submit it to fetch it from arXiv.")
         return found
 
     def submit(self, user: User, text: str, *, today: date | None = None) -> Submission:

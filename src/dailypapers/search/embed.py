@@ -4,7 +4,7 @@ No torch and no network: the graph and tokenizer ship in ``search/model``. With 
 several texts (batch_size > 1), texts are sorted by length so padding stays small; the graph
 outputs L2-normalised vectors.
 
-Speed on 2 cores (README): one text per run, each run on one core, two runs at a time:
+Speed on 2 cores (docs/search.md): one text per run, each run on one core, two runs at a time:
 ~150 papers/s (4 texts per run: ~160); one run of 32 texts over two intra-op threads (the
 first design) managed ~85. onnxruntime's intra-op threads split each matrix product, which at
 these sizes costs more in synchronisation than it saves. One text per run also makes a

@@ -4,7 +4,7 @@ Some papers sit in dense regions of the embedding space and are close to nearly 
 ("hubs"): plain cosine similarity lets them into the results of many queries they do not
 answer. Semantic scores therefore subtract a share of each candidate's mean similarity to
 its NEIGHBOURS nearest papers (CSLS, Conneau et al. 2018; see fusion.decrowd). Measured on
-the dev benchmarks, hybrid nDCG@10: CISI 0.463 -> 0.493, CSFCube 0.534 -> 0.546 (README).
+the dev benchmarks, hybrid nDCG@10: CISI 0.463 -> 0.493, CSFCube 0.534 -> 0.546 (docs/search.md).
 
 The figure is a property of the corpus, so it is measured once no paper is waiting for a
 vector (a paper measured against a half-embedded corpus would look less crowded than it

@@ -5,7 +5,7 @@ as a whole, and one whole-paper vector blurs that. Here a paper is split into se
 (title first), each embedded alone, and a candidate scores the mean over the query paper's
 sentences of its best-matching sentence (max-sim). That order is fused with the hybrid order
 over the head of the list. On CSFCube (faceted query by example) nDCG@10 0.542 -> ~0.58,
-19 of 24 queries better (bench/sentence_rerank.py, README). The vectors are filled by a
+19 of 24 queries better (bench/sentence_rerank.py, docs/search.md). The vectors are filled by a
 background pass after the paper vectors, so a new paper is searchable first; a paper without
 them keeps its place.
 """

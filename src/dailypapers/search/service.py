@@ -43,7 +43,7 @@ SUGGEST_DEPTH = 20  # nearest papers whose words may hold a typo's correct spell
 
 @dataclass(frozen=True)
 class FusionSettings:
-    """How the two lists combine (tuned on the dev benchmarks; see the README)."""
+    """How the two lists combine (tuned on the dev benchmarks; see docs/search.md)."""
 
     k: float = 10.0
     lexical_weight: float = 1.0

@@ -1,7 +1,7 @@
 """The embedded engine's keyword ranker: BM25 in tantivy over title, abstract and authors.
 
 Title and abstract are one field with the title in it twice (see text_index.py), scored
-with the authors field (weight 0.5): tuned on the dev benchmarks, see the README.
+with the authors field (weight 0.5): tuned on the dev benchmarks, see docs/search.md.
 
 Queries are built from parsed terms, never from a query string, so no input can reach a
 parser. Every filter (categories, authors, dates) is part of the tantivy query: filters

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -39,6 +40,7 @@ def test_gate_defers_the_next_request(tmp_path: Path) -> None:
     assert len(slept) == 1 and 29 < slept[0] <= 30
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_two_processes_never_overlap_and_keep_the_delay(
     httpserver: HTTPServer, env: dict[str, str], tmp_path: Path
 ) -> None:

@@ -8,6 +8,8 @@ import os
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
+
 from dailypapers.ingest.importer import UnreadableFile, import_file
 from dailypapers.store import FeedQuery, FeedRepo, PaperStore, open_store
 from helpers import FIXTURES, run_cli
@@ -26,7 +28,7 @@ def jsonl_paper(n: int, **extra: object) -> dict[str, object]:
 
 def write_lines(path: Path, lines: list[str]) -> Path:
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "wt", encoding="utf-8") as fh:  # type: ignore[operator]
+    with opener(path, "wt", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
     return path
 
@@ -161,6 +163,7 @@ def test_truncated_gzip_keeps_what_was_read(store: PaperStore, tmp_path: Path) -
         raise AssertionError("a truncated gzip must be reported")
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_cli_import_prints_summary_and_exit_codes(
     env: dict[str, str], tmp_path: Path, db_url: str
 ) -> None:

@@ -23,6 +23,7 @@ COMMANDS = [
 ]
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "root")
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_help_everywhere(command: list[str], env: dict[str, str]) -> None:
@@ -45,6 +46,7 @@ def test_help_everywhere(command: list[str], env: dict[str, str]) -> None:
         ["user", "create", "not-an-email"],
     ],
 )
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_bad_usage_exits_2(args: list[str], env: dict[str, str]) -> None:
     result = run_cli(*args, env=env)
     assert result.returncode == 2, (result.stdout, result.stderr)
@@ -57,6 +59,7 @@ def test_bad_configuration_exits_2(env: dict[str, str]) -> None:
     assert "invalid configuration" in result.stderr
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_user_create_admin_with_password(env: dict[str, str], db_url: str) -> None:
     result = run_cli(
         "user",
@@ -80,6 +83,7 @@ def test_user_create_admin_with_password(env: dict[str, str], db_url: str) -> No
     store.close()
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_demo_load_only_when_empty(env: dict[str, str], db_url: str) -> None:
     result = run_cli("demo", "load", "--if-empty", "-q", env=env)
     assert result.returncode == 0, result.stderr

@@ -58,6 +58,7 @@ def test_upvote_form_is_idempotent(client: TestClient, store: PaperStore, paper:
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_fifty_concurrent_voters_end_with_the_exact_count(
     live: LiveServer, store: PaperStore, paper: str
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from email.message import EmailMessage
+from pathlib import Path
 
 import httpx
 import pytest
@@ -40,8 +41,12 @@ def test_periods_have_stable_keys_in_the_site_time_zone() -> None:
     tokyo_day = period_containing("daily", date(2026, 3, 4), tokyo)
     assert tokyo_day.starts_at == datetime(2026, 3, 3, 15)
     # At 23:30 UTC on the 4th it is already the 5th in Tokyo: the 4th is complete there.
-    assert last_complete("daily", datetime(2026, 3, 4, 23, 30), tokyo).digest_key == "daily:2026-03-04"
-    assert last_complete("daily", datetime(2026, 3, 4, 23, 30), utc).digest_key == "daily:2026-03-03"
+    assert (
+        last_complete("daily", datetime(2026, 3, 4, 23, 30), tokyo).digest_key == "daily:2026-03-04"
+    )
+    assert (
+        last_complete("daily", datetime(2026, 3, 4, 23, 30), utc).digest_key == "daily:2026-03-03"
+    )
     assert last_complete("weekly", datetime(2026, 3, 9, 1), utc).digest_key == "weekly:2026-W10"
     with pytest.raises(ValueError, match="time zone"):
         zone("Mars/Olympus")
@@ -86,6 +91,7 @@ def _subscribe(http: httpx.Client, email: str, **fields: str) -> httpx.Response:
     return http.post("/subscribe", data={"email": email, "csrf_token": token, **fields})
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_subscribe_confirm_receive_and_unsubscribe(
     store: PaperStore,
     embedder: OnnxEmbedder,
@@ -161,6 +167,7 @@ def test_subscribe_confirm_receive_and_unsubscribe(
     assert "sent 0 now" in _send(env, day=date(2026, 3, 11))
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_failing_recipients_are_retried_or_suppressed_and_never_stop_the_run(
     store: PaperStore, embedder: OnnxEmbedder, site_env: dict[str, str]
 ) -> None:
@@ -195,6 +202,7 @@ def test_failing_recipients_are_retried_or_suppressed_and_never_stop_the_run(
         sink.stop()
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_concurrent_runs_send_each_digest_once(
     store: PaperStore, embedder: OnnxEmbedder, smtp: SmtpSink, site_env: dict[str, str]
 ) -> None:
@@ -216,6 +224,7 @@ def test_concurrent_runs_send_each_digest_once(
     assert sum(sent_by_run) == 60
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_killed_ten_times_then_finished_loses_nothing(
     store: PaperStore, embedder: OnnxEmbedder, smtp: SmtpSink, site_env: dict[str, str]
 ) -> None:
@@ -286,8 +295,12 @@ def _rsa_key() -> tuple[bytes, bytes]:
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_dkim_signature_covers_the_unsubscribe_headers_and_verifies(
-    store: PaperStore, embedder: OnnxEmbedder, smtp: SmtpSink, site_env: dict[str, str], tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    store: PaperStore,
+    embedder: OnnxEmbedder,
+    smtp: SmtpSink,
+    site_env: dict[str, str],
+    tmp_path: Path,
+) -> None:
     import dkim
 
     load_corpus(store, embedder)
@@ -416,6 +429,7 @@ def test_signed_in_readers_manage_the_digest_in_settings(
     assert client.get("/subscribe/confirm?token=forged").status_code == 400
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_dry_run_and_bad_arguments(
     store: PaperStore, embedder: OnnxEmbedder, smtp: SmtpSink, site_env: dict[str, str]
@@ -439,6 +453,7 @@ def test_dry_run_and_bad_arguments(
     assert bad.returncode == 2 and "time zone" in bad.stderr
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_sigterm_ends_a_send_after_the_current_mail(
     store: PaperStore, embedder: OnnxEmbedder, smtp: SmtpSink, site_env: dict[str, str]

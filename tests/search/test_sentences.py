@@ -3,6 +3,8 @@ that fills the vectors (both engines)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -21,7 +23,7 @@ from dailypapers.search.sentences import (
     unpack,
 )
 from dailypapers.store import PaperStore
-from test_search import PAPERS
+from factories import PAPERS, sample_papers
 
 
 def test_split_sentences_puts_the_title_first_and_cuts_at_sentence_ends_only() -> None:
@@ -94,14 +96,10 @@ def test_a_candidate_without_sentences_counts_as_ranked_the_same_by_both() -> No
     assert [pid for pid, _ in untouched] == [1, 2, 3, 4]
 
 
-def _records() -> list[PaperRecord]:
-    return [PaperRecord(arxiv_id=str(p[0]), title=str(p[1]), abstract=str(p[2])) for p in PAPERS]
-
-
 def test_the_pass_embeds_each_paper_once_and_again_when_its_text_changes(
     store: PaperStore, embedder: OnnxEmbedder
 ) -> None:
-    store.upsert_papers(_records())
+    store.upsert_papers(sample_papers())
     repo = SentenceRepo(store.db, embedder.name)
     assert repo.pending_count() == len(PAPERS)
     assert embed_sentences_pending(store.db, embedder, batch_size=4) == len(PAPERS)
@@ -123,9 +121,9 @@ def test_the_pass_embeds_each_paper_once_and_again_when_its_text_changes(
 
 
 def test_similar_papers_rerank_their_head_once_sentences_exist(
-    store: PaperStore, embedder: OnnxEmbedder, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
-    store.upsert_papers(_records())
+    store: PaperStore, embedder: OnnxEmbedder, tmp_path: Path
+) -> None:
+    store.upsert_papers(sample_papers())
     embed_pending(store.db, embedder)
     search = build_search(store, data_dir=tmp_path, embedder=embedder)
     paper = search.store.get_paper("2601.00001")

@@ -21,6 +21,7 @@ def _papers(n: int, start: int = 0) -> list[PaperRecord]:
     ]
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_backup_while_serving_then_restore(
     store: PaperStore, env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -44,6 +45,7 @@ def test_backup_while_serving_then_restore(
     assert run_cli("db", "check", env=env).returncode == 0
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_bad_backups_are_refused(store: PaperStore, env: dict[str, str], tmp_path: Path) -> None:
     store.upsert_papers(_papers(3))
     target = tmp_path / "copy.db"
@@ -90,6 +92,7 @@ def test_ready_only_when_the_schema_is_current(
         assert client.get("/healthz").status_code == 200  # alive, just not ready
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_sigterm_lets_in_flight_requests_finish(
     store: PaperStore, site_env: dict[str, str], tmp_path: Path
 ) -> None:

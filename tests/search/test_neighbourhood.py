@@ -3,11 +3,12 @@ again when it grows, and a crowded neighbourhood costs a paper rank in semantic 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sqlalchemy import text
 
-from dailypapers.records import PaperRecord
 from dailypapers.search.embed import OnnxEmbedder
 from dailypapers.search.factory import build_search
 from dailypapers.search.fusion import decrowd
@@ -20,7 +21,7 @@ from dailypapers.search.neighbourhood import (
 )
 from dailypapers.search.service import SearchService
 from dailypapers.store import PaperStore
-from test_search import PAPERS, ids
+from factories import PAPERS, ids, sample_papers
 
 
 def test_decrowd_lowers_crowded_papers_and_leaves_unmeasured_ones_neutral() -> None:
@@ -40,10 +41,6 @@ def test_mean_neighbour_similarity_leaves_the_paper_itself_out() -> None:
     assert mean_neighbour_similarity(-1, many) == pytest.approx(0.5)  # only the nearest
 
 
-def _records(rows: list[tuple[object, ...]]) -> list[PaperRecord]:
-    return [PaperRecord(arxiv_id=str(r[0]), title=str(r[1]), abstract=str(r[2])) for r in rows]
-
-
 def _measured(service: SearchService) -> dict[int, tuple[float | None, int | None]]:
     with service.store.db.reader.connect() as conn:
         rows = conn.exec_driver_sql(
@@ -53,9 +50,9 @@ def _measured(service: SearchService) -> dict[int, tuple[float | None, int | Non
 
 
 def test_neighbourhoods_are_measured_after_the_backlog_and_again_as_the_corpus_grows(
-    store: PaperStore, embedder: OnnxEmbedder, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
-    store.upsert_papers(_records(PAPERS[:4]))
+    store: PaperStore, embedder: OnnxEmbedder, tmp_path: Path
+) -> None:
+    store.upsert_papers(sample_papers(PAPERS[:4]))
     service = build_search(store, data_dir=tmp_path, embedder=embedder)
     embed_pending(store.db, embedder, limit=2)
     assert measure_neighbourhoods(service.embeddings, service.vectors) == 0  # backlog left
@@ -69,19 +66,19 @@ def test_neighbourhoods_are_measured_after_the_backlog_and_again_as_the_corpus_g
         assert corpus == 4
     assert measure_neighbourhoods(service.embeddings, service.vectors) == 0  # nothing new
 
-    store.upsert_papers(_records(PAPERS[4:5]))  # 5 papers: within 25% of 4
+    store.upsert_papers(sample_papers(PAPERS[4:5]))  # 5 papers: within 25% of 4
     embed_pending(store.db, embedder)
     assert measure_neighbourhoods(service.embeddings, service.vectors) == 1
-    store.upsert_papers(_records(PAPERS[5:]))  # 6 papers: 1.5 times the 4 measured among
+    store.upsert_papers(sample_papers(PAPERS[5:]))  # 6 papers: 1.5 times the 4 measured among
     embed_pending(store.db, embedder)
     assert measure_neighbourhoods(service.embeddings, service.vectors) == 5  # 4 stale + new
     assert {corpus for _, corpus in _measured(service).values()} == {5, 6}
 
 
 def test_a_crowded_neighbourhood_costs_rank_in_semantic_search(
-    store: PaperStore, embedder: OnnxEmbedder, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
-    store.upsert_papers(_records(PAPERS))
+    store: PaperStore, embedder: OnnxEmbedder, tmp_path: Path
+) -> None:
+    store.upsert_papers(sample_papers())
     embed_pending(store.db, embedder)
     service = build_search(store, data_dir=tmp_path, embedder=embedder)
     measure_neighbourhoods(service.embeddings, service.vectors)
@@ -118,9 +115,9 @@ def test_a_crowded_neighbourhood_costs_rank_in_semantic_search(
 
 
 def test_figures_are_read_again_soon_while_some_are_missing(
-    store: PaperStore, embedder: OnnxEmbedder, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
-    store.upsert_papers(_records(PAPERS[:4]))
+    store: PaperStore, embedder: OnnxEmbedder, tmp_path: Path
+) -> None:
+    store.upsert_papers(sample_papers(PAPERS[:4]))
     service = build_search(store, data_dir=tmp_path, embedder=embedder)
     embed_pending(store.db, embedder)
     ids = sorted(_measured(service))
@@ -135,9 +132,9 @@ def test_figures_are_read_again_soon_while_some_are_missing(
 
 
 def test_nearest_many_answers_each_vector_in_order(
-    store: PaperStore, embedder: OnnxEmbedder, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
-    store.upsert_papers(_records(PAPERS))
+    store: PaperStore, embedder: OnnxEmbedder, tmp_path: Path
+) -> None:
+    store.upsert_papers(sample_papers())
     embed_pending(store.db, embedder)
     service = build_search(store, data_dir=tmp_path, embedder=embedder)
     vectors = service.embeddings.vectors_of(sorted(_measured(service)))

@@ -34,6 +34,7 @@ def test_malformed_listing_raises(body: bytes) -> None:
         parse_listing(body)
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_listing_creates_todays_daily_entries_once(
     httpserver: HTTPServer, env: dict[str, str], db_url: str
 ) -> None:

@@ -75,6 +75,7 @@ def test_api_docs_load_swagger_from_the_package(client: TestClient) -> None:
 
 
 # -- usernames --------------------------------------------------------------------------------
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_cli_users_get_a_valid_unique_username(env: dict[str, str], store: PaperStore) -> None:
     made = run_cli("user", "create", "ada.lovelace@example.org", env=env)
     assert made.returncode == 0, made.stderr
@@ -258,7 +259,7 @@ def test_migration_names_accounts_that_had_none(db_url: str) -> None:
             )
     store.upgrade()
     with store.db.reader.connect() as conn:
-        names = dict(conn.execute(text("SELECT email, username FROM users")).all())
+        names: dict[str, str] = dict(conn.execute(text("SELECT email, username FROM users")).all())
     store.close()
     assert names == {"ada@example.org": "ada-2", "x@example.org": "user-x", "y@example.org": "ada"}
 
@@ -317,7 +318,8 @@ def test_hidden_comments_take_no_replies(client: TestClient, store: PaperStore, 
             headers=auth,
         )
         assert refused.status_code == 403 and "hid" in refused.json()["error"]
-    assert store.get_paper(paper).num_comments == 1  # the hidden one does not count
+    stored = store.get_paper(paper)
+    assert stored is not None and stored.num_comments == 1  # the hidden one does not count
 
 
 def test_validation_messages_name_the_field(
@@ -451,7 +453,7 @@ def test_search_feed_links_to_the_search_page(client: TestClient) -> None:
         link.get("rel"): link.get("href")
         for link in atom.findall("{http://www.w3.org/2005/Atom}link")
     }
-    assert links["alternate"].endswith("/search?q=graph%20nets")
+    assert (links["alternate"] or "").endswith("/search?q=graph%20nets")
     rss = ElementTree.fromstring(
         client.get("/feeds/search.rss", params={"q": "graph nets"}).content
     )
@@ -490,6 +492,7 @@ def _timed_posts(live: object, path: str, forms: list[dict[str, str]]) -> list[f
     return times
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_sign_up_and_reset_take_as_long_for_known_and_unknown_addresses(
     live: object, smtp: object
 ) -> None:
@@ -820,6 +823,7 @@ def test_neighbouring_matches_are_one_highlight() -> None:
 
 
 # -- the demo corpus --------------------------------------------------------------------------
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_demo_papers_show_their_summary_dates_and_cut_author_lists(
     client: TestClient, store: PaperStore
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,92 +16,20 @@ from dailypapers.search.factory import build_search
 from dailypapers.search.indexer import embed_pending, pending_count
 from dailypapers.search.sentences import SentenceRepo
 from dailypapers.search.service import SearchService, exact_title_first
+from dailypapers.settings import Settings
 from dailypapers.store import PaperStore
+from factories import PAPERS, ids, sample_papers
 from helpers import run_cli
-
-PAPERS = [
-    (
-        "2601.00001",
-        "Sparse Mixture of Experts for Language Models",
-        "We route tokens to a few experts, scaling transformers cheaply.",
-        ["Noam Shazeer"],
-        ["cs.CL", "cs.LG"],
-        date(2026, 1, 5),
-        40,
-    ),
-    (
-        "2601.00002",
-        "Diffusion Models for High-Resolution Image Synthesis",
-        "A denoising diffusion model generates photorealistic images from text prompts.",
-        ["Robin Rombach"],
-        ["cs.CV"],
-        date(2026, 1, 20),
-        90,
-    ),
-    (
-        "2601.00003",
-        "Graph Neural Networks for Molecule Property Prediction",
-        "Message passing networks predict chemical properties of molecules.",
-        ["Ada Lovelace"],
-        ["cs.LG", "q-bio.BM"],
-        date(2026, 2, 1),
-        5,
-    ),
-    (
-        "2601.00004",
-        "Reinforcement Learning from Human Feedback",
-        "We fine-tune language models with a reward model trained on human preferences.",
-        ["Paul Christiano"],
-        ["cs.LG", "cs.AI"],
-        date(2026, 2, 10),
-        60,
-    ),
-    (
-        "2601.00005",
-        "Robot Grasping with Tactile Sensors",
-        "A robot arm learns to grasp objects using touch sensing and vision.",
-        ["Grace Hopper"],
-        ["cs.RO"],
-        date(2026, 2, 15),
-        12,
-    ),
-    (
-        "2601.00006",
-        "Efficient Attention for Long Documents",
-        "Linear attention lets transformers read very long sequences of text.",
-        ["Iz Beltagy", "Jürgen Schmidhuber"],
-        ["cs.CL"],
-        date(2026, 2, 20),
-        25,
-    ),
-]
 
 
 @pytest.fixture
-def search(store: PaperStore, embedder: OnnxEmbedder, tmp_path) -> SearchService:  # type: ignore[no-untyped-def]
-    store.upsert_papers(
-        [
-            PaperRecord(
-                arxiv_id=i,
-                title=t,
-                abstract=a,
-                authors=au,
-                categories=c,
-                published=datetime.combine(d, datetime.min.time()),
-                upvotes=u,
-            )
-            for i, t, a, au, c, d, u in PAPERS
-        ]
-    )
+def search(store: PaperStore, embedder: OnnxEmbedder, tmp_path: Path) -> SearchService:
+    store.upsert_papers(sample_papers())
     embed_pending(store.db, embedder)
     service = build_search(store, data_dir=tmp_path, embedder=embedder)
     if hasattr(service.vectors, "sync_interval"):
         service.vectors.sync_interval = 0  # see changes at once (the default is 1 s)
     return service
-
-
-def ids(service: SearchService, raw: str, **kwargs: object) -> list[str]:
-    return [h.paper.arxiv_id for h in service.search(raw, **kwargs).hits]  # type: ignore[arg-type]
 
 
 def test_plain_words_and_semantic_matches(search: SearchService) -> None:
@@ -259,6 +187,7 @@ def test_api_search_and_similar(indexed_client: TestClient) -> None:
     assert "<mark>" in html and "Robot Grasping" in html
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_cli_index_and_search(env: dict[str, str], store: PaperStore) -> None:
     store.upsert_papers(
@@ -286,8 +215,8 @@ def test_cli_index_and_search(env: dict[str, str], store: PaperStore) -> None:
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_ann_index_is_saved_and_never_drifts(
-    search: SearchService, store: PaperStore, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    search: SearchService, store: PaperStore, tmp_path: Path
+) -> None:
     from dailypapers.search.vectors import UsearchIndex
 
     assert ids(search, "robot touch", mode="dense")[0] == "2601.00005"
@@ -307,7 +236,7 @@ def test_ann_index_is_saved_and_never_drifts(
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_serve_embeds_new_papers_in_the_background(
     store: PaperStore,
-    site_settings,  # type: ignore[no-untyped-def]
+    site_settings: Settings,
     embedder: OnnxEmbedder,
 ) -> None:
     import time

@@ -99,7 +99,10 @@ def test_unknown_and_malformed_papers(client: TestClient, seeded: PaperStore) ->
     page = client.get("/papers/2612.99999")
     assert page.status_code == 404 and "Submit it" in page.text and "<html" in page.text
     api = client.get("/api/papers/2612.99999")
-    assert api.status_code == 404 and api.json() == {"error": "paper 2612.99999 not found"}
+    assert api.status_code == 404  # the same refusal, in the same words, as JSON
+    assert api.json() == {
+        "error": "No paper 2612.99999 here yet. Submit it to fetch it from arXiv."
+    }
     assert client.get("/papers/%3Cscript%3E").status_code == 404
     bad = client.get("/api/papers/banana")
     assert bad.status_code == 400 and "accepted forms" in bad.json()["error"]

@@ -5,26 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dailypapers.records import PaperRecord
 from dailypapers.search.embed import OnnxEmbedder
 from dailypapers.search.embeddings import EmbeddingRepo
 from dailypapers.search.factory import vector_index
 from dailypapers.search.pipeline import index_pending
 from dailypapers.search.sentences import SentenceRepo
 from dailypapers.store import PaperStore
-from test_search import PAPERS
-
-
-def _load(store: PaperStore) -> None:
-    store.upsert_papers(
-        [PaperRecord(arxiv_id=str(p[0]), title=str(p[1]), abstract=str(p[2])) for p in PAPERS]
-    )
+from factories import PAPERS, sample_papers
 
 
 def test_a_full_run_does_every_step_and_a_second_finds_nothing(
     store: PaperStore, embedder: OnnxEmbedder, tmp_path: Path
 ) -> None:
-    _load(store)
+    store.upsert_papers(sample_papers())
     vectors = vector_index(EmbeddingRepo(store.db, embedder.name), data_dir=tmp_path)
     steps: set[str] = set()
     report = index_pending(
@@ -39,7 +32,7 @@ def test_a_full_run_does_every_step_and_a_second_finds_nothing(
 def test_slices_make_papers_searchable_before_their_sentences(
     store: PaperStore, embedder: OnnxEmbedder, tmp_path: Path
 ) -> None:
-    _load(store)
+    store.upsert_papers(sample_papers())
     vectors = vector_index(EmbeddingRepo(store.db, embedder.name), data_dir=tmp_path)
     slices = []
     while (report := index_pending(store.db, embedder, vectors, slice_size=2)).work:

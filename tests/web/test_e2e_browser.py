@@ -157,7 +157,12 @@ def test_hostile_text_runs_nothing(page: Any, live: LiveServer, store: PaperStor
         },
     ).raise_for_status()
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def refuse(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", refuse)
     for path in ("/", "/papers/2602.06666", "/papers/trending", "/search?q=Robust"):
         page.goto(path)
         page.wait_for_load_state("networkidle")

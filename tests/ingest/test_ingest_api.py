@@ -60,6 +60,7 @@ def test_malformed_responses_raise_a_clear_error(body: bytes) -> None:
         parse_atom(body)
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_fetch_by_id_stores_papers(
     httpserver: HTTPServer, api_env: dict[str, str], db_url: str
 ) -> None:
@@ -110,6 +111,7 @@ def test_bad_id_exits_2_naming_the_id_and_the_forms(
     assert httpserver.log == []  # nothing fetched for a bad command line
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_retry_after_is_honoured_then_success(
     httpserver: HTTPServer, api_env: dict[str, str]
 ) -> None:
@@ -149,6 +151,7 @@ def test_client_error_is_not_retried(httpserver: HTTPServer, api_env: dict[str, 
     assert len(httpserver.log) == 1
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_timeouts_are_retried_then_reported(api_env: dict[str, str]) -> None:
     import socket
 

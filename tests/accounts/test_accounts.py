@@ -72,7 +72,8 @@ def test_same_answer_whether_or_not_registered(client: TestClient, smtp: SmtpSin
     assert again.status_code == fresh.status_code == 200
     assert again.text.replace(EMAIL, "X") == fresh.text.replace("new@example.org", "X")
     notice = smtp.wait_for(EMAIL, count=2)[-1]
-    assert "already has an account" in notice.get_body(("plain",)).get_content()
+    body = notice.get_body(("plain",))
+    assert body is not None and "already has an account" in body.get_content()
     wrong_user = log_in(client, "nobody@example.org", "whatever pw")
     wrong_password = log_in(client, EMAIL, "not the password")
     assert wrong_user.status_code == wrong_password.status_code == 400
@@ -167,6 +168,7 @@ def test_successful_log_ins_do_not_count(client: TestClient, smtp: SmtpSink) -> 
     assert [log_in(client, EMAIL).status_code for _ in range(15)] == [303] * 15
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_one_address_trying_many_accounts_is_stopped(client: TestClient) -> None:
     statuses = [log_in(client, f"user{n}@example.org", "guess").status_code for n in range(52)]
     assert statuses[:50] == [400] * 50 and statuses[50:] == [429, 429]

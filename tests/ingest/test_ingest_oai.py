@@ -83,6 +83,7 @@ def test_bad_resumption_token_raises_with_a_hint() -> None:
         parse_page((ARXIV / "oai_bad_token.xml").read_bytes(), "arXiv")
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_harvest_three_pages_then_a_new_version(
     httpserver: HTTPServer, oai_env: dict[str, str], db_url: str
 ) -> None:
@@ -139,6 +140,7 @@ def test_no_records_is_a_clean_empty_harvest(
     assert "0 inserted" in result.stderr
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_error_mid_harvest_keeps_earlier_pages_and_resumes(
     httpserver: HTTPServer, oai_env: dict[str, str], db_url: str
 ) -> None:
@@ -165,6 +167,7 @@ def test_error_mid_harvest_keeps_earlier_pages_and_resumes(
     store.close()
 
 
+@pytest.mark.slow  # a subprocess or a killed process: make test, not make check
 def test_kill_9_mid_harvest_then_rerun_equals_a_clean_run(
     httpserver: HTTPServer,
     oai_env: dict[str, str],
