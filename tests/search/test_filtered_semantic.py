@@ -17,6 +17,7 @@ from dailypapers.search.embed import OnnxEmbedder
 from dailypapers.search.factory import build_search
 from dailypapers.search.filtering import SqlFilterCheck, TantivyFilterCheck
 from dailypapers.search.indexer import embed_pending
+from dailypapers.search.lexical import sql_filters
 from dailypapers.search.query import parse_query
 from dailypapers.search.service import SearchService
 from dailypapers.store import open_store
@@ -71,7 +72,7 @@ def test_tantivy_check_passes_exactly_what_sql_passes(service: SearchService, ra
     query = parse_query(raw)
     check = service.lexical.filter_check(query)
     assert isinstance(check, TantivyFilterCheck)
-    sql = SqlFilterCheck(service.store.db, service.lexical.filters(query))
+    sql = SqlFilterCheck(service.store.db, sql_filters(query))
     everything = [(p.id, 1.0) for p in service.store.iter_papers()][::-1]
     assert check.passing(everything) == sql.passing(everything)  # same papers, same order
     assert sorted(check.every_passing()) == sorted(sql.every_passing())
@@ -83,7 +84,7 @@ def _exact_answer(
 ) -> tuple[set[int], dict[int, float]]:
     """The papers that pass and every one's exact similarity to ``vector``."""
     query = parse_query(raw)
-    allowed = SqlFilterCheck(service.store.db, service.lexical.filters(query)).every_passing()
+    allowed = SqlFilterCheck(service.store.db, sql_filters(query)).every_passing()
     stored = service.embeddings.vectors_of(allowed)
     return set(allowed), {pid: float(stored[pid] @ vector) for pid in allowed}
 
@@ -99,7 +100,7 @@ def test_filtered_semantic_search_returns_the_nearest_that_pass(service: SearchS
         found = service.vectors.search(
             vector,
             limit=8,
-            filters=service.lexical.filters(query),
+            filters=sql_filters(query),
             check=service.lexical.filter_check(query),
         )
         allowed, exact = _exact_answer(service, vector, raw)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -318,3 +319,32 @@ def test_the_search_page_explains_junk_and_typos(indexed_client: TestClient) -> 
     typo = indexed_client.get("/search", params={"q": "difusion modles"}).text
     assert "Showing results for" in typo and "diffusion models" in typo
     assert "literal=1" in typo and "Diffusion Models for High-Resolution" in typo
+
+
+def test_a_query_of_filters_only_lists_the_newest_exactly(
+    store: PaperStore, embedder: OnnxEmbedder, tmp_path: Path
+) -> None:
+    """Newest first, ties by id, cut exactly at the limit even inside a day (tantivy orders
+    by day only; PostgreSQL in SQL): both engines give the same list."""
+    days = [date(2026, 3, 1 + n % 3) for n in range(12)]  # four papers a day
+    store.upsert_papers(
+        [
+            PaperRecord(
+                arxiv_id=f"2603.{n + 1:05d}",
+                title=f"Paper {n}",
+                abstract="About graphs.",
+                authors=["Émilie du Châtelet" if n % 2 else "Ada Lovelace"],
+                categories=["cs.LG"],
+                published=datetime.combine(day, datetime.min.time()),
+            )
+            for n, day in enumerate(days)
+        ]
+    )
+    search = build_search(store, data_dir=tmp_path, embedder=embedder)
+    papers = {p.arxiv_id: p for p in store.iter_papers()}
+    expected = sorted(papers.values(), key=lambda p: (p.published, p.id), reverse=True)
+    for limit in (1, 5, 6, 12, 30):
+        found = ids(search, "cat:cs.LG", limit=limit)
+        assert found == [p.arxiv_id for p in expected[:limit]], limit
+    ada = [p.arxiv_id for p in expected if p.authors == ["Ada Lovelace"]]
+    assert ids(search, 'author:"ada lovelace"', limit=4) == ada[:4]

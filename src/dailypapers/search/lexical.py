@@ -1,8 +1,9 @@
 """Keyword search: the query terms, PostgreSQL's full-text ranker, and the SQL filters.
 
-The embedded engine ranks with tantivy (tantivy_lexical.py); SQLite's FTS5 table still
-serves author filters in SQL and the digests' topic matching. Terms are reduced to plain
-word characters before they reach any query language: no user input can break a parser.
+The embedded engine ranks and filters with tantivy (tantivy_lexical.py); the digests'
+topic matching still builds FTS5 expressions for its small in-memory index. Terms are
+reduced to plain word characters before they reach any query language: no user input can
+break a parser.
 """
 
 from __future__ import annotations
@@ -17,14 +18,12 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Text,
+    and_,
     cast,
-    column,
     func,
     literal_column,
     or_,
     select,
-    table,
-    text,
 )
 
 from dailypapers.db import Database
@@ -35,7 +34,6 @@ from dailypapers.search.query import ParsedQuery
 if TYPE_CHECKING:  # filtering.py needs tantivy; PostgreSQL's ranker does not
     from dailypapers.search.filtering import FilterCheck
 
-FTS = table("papers_fts", column("rowid"))  # SQLite's FTS5 index (see migration 0003)
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 128
 STOPWORDS = frozenset(
@@ -90,11 +88,15 @@ class LexicalIndex(Protocol):
     def search(self, query: ParsedQuery, *, limit: int) -> Ranked:
         """Best-first (paper_id, score) for the query's words, phrases and filters."""
 
+    def newest(self, query: ParsedQuery, *, limit: int) -> Ranked:
+        """The papers that pass the query's filters, newest first (a query of filters only)."""
+
     def filters(self, query: ParsedQuery) -> list[ColumnElement[bool]]:
-        """SQL conditions on Paper for the query's author, category and date filters."""
+        """SQL conditions on Paper for the query's author, category and date filters; empty
+        where this index applies them itself (its filter_check)."""
 
     def filter_check(self, query: ParsedQuery) -> FilterCheck | None:
-        """A faster way than SQL to apply those filters, where this index has one."""
+        """The filters applied by this index instead of SQL, where it can; None otherwise."""
 
     def warm(self) -> None:
         """Load or build what the first search would otherwise wait for."""
@@ -141,19 +143,14 @@ def fts5_all_terms(expression: str) -> str | None:
     return " AND ".join(terms) if few_single_terms(terms) else None
 
 
-def sqlite_filters(query: ParsedQuery) -> list[ColumnElement[bool]]:
-    """SQL conditions on Paper for the filters, authors through the FTS5 authors column
-    (accent- and case-insensitive)."""
+def sql_filters(query: ParsedQuery) -> list[ColumnElement[bool]]:
+    """The query's filters as SQL conditions on Paper, for either engine (PostgreSQL's
+    filters; on SQLite, the reference tantivy's filters are tested against)."""
     clauses = common_filters(query)
     for author in query.authors:
         words = phrase_terms(author)
         if words:
-            match = 'authors : "' + " ".join(words) + '"'
-            clauses.append(
-                Paper.id.in_(
-                    select(FTS.c.rowid).where(text("papers_fts MATCH :m").bindparams(m=match))
-                )
-            )
+            clauses.append(func.lower(cast(Paper.authors, Text)).like("%" + "%".join(words) + "%"))
     return clauses
 
 
@@ -237,17 +234,24 @@ class PostgresLexical:
         return None
 
     def filters(self, query: ParsedQuery) -> list[ColumnElement[bool]]:
-        clauses = common_filters(query)
-        for author in query.authors:
-            words = phrase_terms(author)
-            if words:
-                clauses.append(
-                    func.lower(cast(Paper.authors, Text)).like("%" + "%".join(words) + "%")
-                )
-        return clauses
+        return sql_filters(query)
 
     def known(self, word: str) -> bool:
         return bool(self.search(ParsedQuery(text=word, words=[word]), limit=1))
+
+    def newest(self, query: ParsedQuery, *, limit: int) -> Ranked:
+        filters = self.filters(query)
+        if not filters:
+            return []
+        stmt = (
+            select(Paper.id)
+            .where(and_(*filters))
+            .order_by(Paper.published.desc().nulls_last(), Paper.id.desc())
+            .limit(limit)
+        )
+        with self.db.reader.connect() as conn:
+            ids = list(conn.scalars(stmt))
+        return [(int(pid), 1.0 / (rank + 1)) for rank, pid in enumerate(ids)]
 
     def search(self, query: ParsedQuery, *, limit: int) -> Ranked:
         with self.db.reader.connect() as conn:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from time import monotonic
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, select
 
 from dailypapers.metrics import SEARCH_LATENCY
 from dailypapers.models import Paper
@@ -121,7 +121,7 @@ class SearchService:
             paper = self.store.get_paper(query.arxiv_id)
             return [(paper.id, 1.0)] if paper else []
         if not query.text:
-            return self._filtered_newest(query, limit)
+            return self.lexical.newest(query, limit=limit)
         depth = max(limit, self.fusion.candidates) + (1 if exclude else 0)
         lists: list[Ranked] = []
         weights: list[float] = []
@@ -147,7 +147,7 @@ class SearchService:
         """Nearest papers, re-scored by how crowded their neighbourhoods are (from a wider
         neighbourhood: a paper just outside the nearest ``depth`` may rise into them; a
         filtered search already looks wider, see vectors.py)."""
-        probe = depth if filters else depth * self.fusion.crowding_probe
+        probe = depth if (filters or check) else depth * self.fusion.crowding_probe
         ranked = self.vectors.search(vector, limit=probe, filters=filters, check=check)
         crowding = self.crowding.of([pid for pid, _ in ranked])
         return decrowd(ranked, crowding, weight=self.fusion.crowding_weight)[:depth]
@@ -160,20 +160,6 @@ class SearchService:
         with self.store.db.reader.connect() as conn:
             rows = conn.execute(select(Paper.id, Paper.title).where(Paper.id.in_(ids))).all()
         return exact_title_first(query.text, ranked, {int(pid): t for pid, t in rows})
-
-    def _filtered_newest(self, query: ParsedQuery, limit: int) -> Ranked:
-        filters = self.lexical.filters(query)
-        if not filters:
-            return []
-        stmt = (
-            select(Paper.id)
-            .where(and_(*filters))
-            .order_by(Paper.published.desc().nulls_last(), Paper.id.desc())
-            .limit(limit)
-        )
-        with self.store.db.reader.connect() as conn:
-            ids = list(conn.scalars(stmt))
-        return [(int(pid), 1.0 / (rank + 1)) for rank, pid in enumerate(ids)]
 
     def similar_ranked(self, paper: Paper, *, mode: Mode = "hybrid", limit: int = 10) -> Ranked:
         """Papers like ``paper`` (itself excluded): its vector and its text as the query."""

@@ -21,7 +21,7 @@ from tantivy import Occur, Query
 
 from dailypapers.search.filtering import FilterCheck, PassingCache, TantivyFilterCheck
 from dailypapers.search.fusion import Ranked
-from dailypapers.search.lexical import phrase_terms, sqlite_filters, weighted_terms
+from dailypapers.search.lexical import phrase_terms, weighted_terms
 from dailypapers.search.query import ParsedQuery
 from dailypapers.search.text_index import PLAIN, SCHEMA, STEMMED, TextIndex
 
@@ -56,8 +56,36 @@ class TantivyLexical:
         self.index.sync(force=True)
 
     def filters(self, query: ParsedQuery) -> list[ColumnElement[bool]]:
-        """The same filters as SQL, for the dense ranker's candidates."""
-        return sqlite_filters(query)
+        """None in SQL: every filter is applied in tantivy (filter_check, newest)."""
+        return []
+
+    def newest(self, query: ParsedQuery, *, limit: int) -> Ranked:
+        """Passing papers by date, newest first, ties by id (newest first), as in SQL.
+
+        tantivy orders by the day; the papers of the last day that fits are read in full
+        and cut by id, so the answer is exact however many papers share that day.
+        """
+        filters = self.filter_queries(query)
+        if not filters:
+            return []
+        searcher = self.index.searcher()
+        passing = Query.boolean_query([(Occur.Must, q) for q in filters])
+        hits = searcher.search(passing, limit, count=False, order_by_field="published").hits
+        if not hits:
+            return []
+        last_day = int(hits[-1][0])
+        earlier = [(int(day), address) for day, address in hits if int(day) != last_day]
+        on_last = Query.boolean_query(
+            [(Occur.Must, passing), (Occur.Must, _day_range(last_day, last_day))]
+        )
+        counted = getattr(searcher.search(on_last, 1, count=True), "count", None)
+        everyone = searcher.num_docs if counted is None else max(int(counted), 1)
+        last = searcher.search(on_last, everyone, count=False).hits
+        days = [day for day, _ in earlier]
+        ranked = sorted(zip(days, _ids(searcher, [a for _, a in earlier]), strict=True))
+        ordered = [pid for _, pid in reversed(ranked)]
+        ordered += sorted(_ids(searcher, [a for _, a in last]), reverse=True)
+        return [(pid, 1.0 / (rank + 1)) for rank, pid in enumerate(ordered[:limit])]
 
     def filter_check(self, query: ParsedQuery) -> FilterCheck | None:
         """The filters checked in tantivy (see filtering.py); None when there are none."""
@@ -131,16 +159,16 @@ class TantivyLexical:
             if tokens:  # as in SQL: an author with no letters filters nothing
                 found.append(_phrase_or_term("authors", tokens))
         if query.after or query.before:
-            found.append(
-                Query.range_query(
-                    SCHEMA,
-                    "published",
-                    tantivy.FieldType.Integer,
-                    _day(query.after, date.min),
-                    _day(query.before, date.max),
-                )
-            )
+            found.append(_day_range(_day(query.after, date.min), _day(query.before, date.max)))
         return found
+
+
+def _day_range(first: int, last: int) -> Query:
+    return Query.range_query(SCHEMA, "published", tantivy.FieldType.Integer, first, last)
+
+
+def _ids(searcher: tantivy.Searcher, addresses: list[tantivy.DocAddress]) -> list[int]:
+    return [int(pid) for pid in searcher.fast_field_values("id", addresses) if pid is not None]
 
 
 def _day(value: date | None, default: date) -> int:

@@ -228,7 +228,7 @@ class UsearchIndex:
         size = len(self._index)
         if size == 0:
             return []
-        if not filters:
+        if not filters and check is None:
             found = self._index.search(vector, min(limit, size))
             return _similarities(found.keys, found.distances)
         return self._filtered(vector, limit, check or SqlFilterCheck(self.repo.db, filters))
