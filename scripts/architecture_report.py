@@ -21,7 +21,7 @@ DIALECT = re.compile(
 )
 KEYWORD_ENGINES = {
     "tantivy": re.compile(r"^import tantivy"),
-    "SQLite FTS5": re.compile(r"USING fts5|papers_fts|\bMATCH\b"),
+    "SQLite FTS5": re.compile(r"USING fts5|papers_fts MATCH"),
     "PostgreSQL tsvector": re.compile(r"to_tsquery|ts_rank|search_vector"),
 }
 # Code that runs the embed -> neighbourhoods -> sentences sequence itself.
