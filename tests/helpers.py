@@ -190,3 +190,14 @@ def browser(client: Any, session: str) -> Any:
     signed_in = TestClient(client.app, cookies={"dp_session": session})
     signed_in.get("/")  # picks up a CSRF cookie
     return signed_in
+
+
+def load_script(name: str) -> Any:
+    """A module of scripts/ (they are not a package), e.g. ``load_script("settings_table")``."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -3,23 +3,13 @@ module (and only those), and what issue 17 made one-of-a-kind stays so."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
-from types import ModuleType
 
-from helpers import ROOT
+from helpers import ROOT, load_script
 
 PACKAGE = ROOT / "src" / "dailypapers"
 EXEMPT = {"__init__.py", "__main__.py"}
-
-
-def _report() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("report", ROOT / "scripts/architecture_report.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def documented_tree() -> set[str]:
@@ -41,7 +31,7 @@ def test_the_architecture_page_names_every_package_and_module() -> None:
 
 
 def test_nothing_outside_the_backends_knows_the_engine() -> None:
-    report = _report().report()
+    report = load_script("architecture_report").report()
     # Left: the digests' in-memory FTS5 index, to be replaced by the search path.
     leftovers = report["dialect checks outside backend modules"]
     assert all(hit.startswith("digest/matching.py:") for hit in leftovers), leftovers

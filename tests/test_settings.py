@@ -3,27 +3,17 @@ strict."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from dailypapers.settings import Settings
-from helpers import ROOT
-
-
-def _settings_table() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("table", ROOT / "scripts/settings_table.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from helpers import ROOT, load_script
 
 
 def test_the_configuration_page_is_the_generated_table() -> None:
     """Run `python scripts/settings_table.py --write` after changing a setting."""
-    table = _settings_table()
+    table = load_script("settings_table")
     assert table.documented(table.DOC.read_text()) == table.table()
     for name in Settings.model_fields:
         assert f"`DAILYPAPERS_{name.upper()}`" in table.table()
@@ -50,7 +40,6 @@ def test_the_deployment_example_only_uses_real_settings() -> None:
     import re
 
     from dailypapers.settings import Settings
-    from helpers import ROOT
 
     known = {f"DAILYPAPERS_{name.upper()}" for name in Settings.model_fields}
     text = (ROOT / "deploy" / "dailypapers.env").read_text()
