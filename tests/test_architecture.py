@@ -55,3 +55,18 @@ def test_test_folders_mirror_the_package() -> None:
     packages = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
     assert sorted(folders - packages) == []
     assert Path(ROOT / "tests" / "conftest.py").is_file()
+
+
+def test_pages_and_services_queue_mail_and_never_send_it() -> None:
+    """Only the couriers talk to the mail server (mail/courier.py, digest/sender.py)."""
+    queueing = [*(PACKAGE / "web").rglob("*.py"), *(PACKAGE / "accounts").rglob("*.py")]
+    queueing += [*(PACKAGE / "community").rglob("*.py"), PACKAGE / "digest" / "subscriptions.py"]
+    for path in queueing:
+        text = path.read_text()
+        assert "send_notice" not in text and "mail.transport" not in text, path
+    senders = {
+        p.relative_to(PACKAGE).as_posix()
+        for p in PACKAGE.rglob("*.py")
+        if "attempt(connection" in p.read_text()
+    }
+    assert senders == {"mail/courier.py", "digest/sender.py"}

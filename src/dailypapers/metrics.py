@@ -24,7 +24,7 @@ from prometheus_client.registry import REGISTRY, Collector
 from sqlalchemy import func, select
 
 from dailypapers.db import Database
-from dailypapers.models import DigestOutbox, HarvestState, JobRun, Paper
+from dailypapers.models import DigestOutbox, HarvestState, JobRun, MailOutbox, Paper
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -47,8 +47,8 @@ ARXIV_REQUESTS = Counter(
 )
 MAILS = Counter(
     "dailypapers_mails_total",
-    "Digest mails handled by this process, by outcome.",
-    ["outcome"],
+    "Mails this process tried to send, by kind (digest, verify, …) and outcome.",
+    ["kind", "outcome"],
 )
 
 
@@ -57,7 +57,7 @@ def count_arxiv(status: int | None) -> None:
 
 
 class DatabaseCollector(Collector):
-    """Figures every process shares: papers, harvests, scheduled jobs, the digest outbox."""
+    """Figures every process shares: papers, harvests, scheduled jobs, the mail outboxes."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -73,6 +73,11 @@ class DatabaseCollector(Collector):
             ).all()
             outbox = conn.execute(
                 select(DigestOutbox.status, func.count()).group_by(DigestOutbox.status)
+            ).all()
+            notices = conn.execute(
+                select(MailOutbox.kind, MailOutbox.status, func.count()).group_by(
+                    MailOutbox.kind, MailOutbox.status
+                )
             ).all()
         yield GaugeMetricFamily("dailypapers_papers", "Papers in the database.", value=papers)
         last = GaugeMetricFamily(
@@ -92,6 +97,14 @@ class DatabaseCollector(Collector):
         for status, count in outbox:
             mails.add_metric([str(status)], count)
         yield mails
+        queued = GaugeMetricFamily(
+            "dailypapers_mail_outbox",
+            "Notices (confirmations, resets, …) in the mail outbox by kind and status.",
+            labels=["kind", "status"],
+        )
+        for kind, status, count in notices:
+            queued.add_metric([str(kind), str(status)], count)
+        yield queued
 
 
 def _unix(moment: datetime) -> float:

@@ -323,6 +323,35 @@ class DigestOutbox(Base):
     __table_args__ = (UniqueConstraint("period", "subscription_id"),)
 
 
+class MailOutbox(Base):
+    """One rendered notice (a confirmation link, a reply notification) waiting to be sent.
+
+    Pages only insert here; a sender (`serve`'s mail thread, the worker's mail job) claims
+    rows and marks each ``sent`` after the server's 250. ``dedupe_key`` makes a notice that
+    must go once (per event and recipient) insert once; ``expires_at`` drops a link that
+    would arrive dead.
+    """
+
+    __tablename__ = "mail_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))  # the template: verify, password_reset, …
+    recipient: Mapped[str] = mapped_column(String(320), index=True)
+    message: Mapped[str] = mapped_column(Text)  # the whole message, as it goes on the wire
+    message_id: Mapped[str] = mapped_column(String(255))
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # pending | sent | failed (4xx too often) | rejected (5xx) | expired
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 class DigestSentPaper(Base):
     """Papers already mailed to a subscriber, so a personal section never repeats itself."""
 

@@ -108,6 +108,11 @@ class Settings(BaseSettings):
         description="Let `serve` embed new papers in a background thread (one core); "
         "otherwise run `dailypapers index` (or the worker).",
     )
+    mail_in_background: bool = Field(
+        default=True,
+        description="Let `serve` send queued mail (confirmations, resets) as soon as it is "
+        "queued, in a background thread; otherwise the worker's mail job sends it.",
+    )
     timezone: str = Field(
         default="UTC",
         description="Time zone (IANA name) of the worker's schedules and of the days and "
@@ -132,6 +137,10 @@ class Settings(BaseSettings):
     schedule_embed: str = Field(
         default="*/10 * * * *",
         description="Cron schedule for embedding new papers (empty: off).",
+    )
+    schedule_mail: str = Field(
+        default="* * * * *",
+        description="Cron schedule of the worker's pass over the mail outbox (empty: off).",
     )
     schedule_daily_digest: str = Field(
         default="0 7 * * *", description="Cron schedule of the daily digest (empty: off)."
@@ -164,7 +173,9 @@ class Settings(BaseSettings):
         description="Most digests sent per second by one sender; 0 for no limit.",
     )
     digest_max_attempts: int = Field(
-        default=5, ge=1, description="Tries per digest when the mail server answers 4xx."
+        default=5,
+        ge=1,
+        description="Tries per mail (digest or notice) when the mail server answers 4xx.",
     )
     digest_retry_seconds: float = Field(
         default=60.0,
@@ -174,7 +185,7 @@ class Settings(BaseSettings):
     digest_claim_seconds: float = Field(
         default=120.0,
         gt=0,
-        description="How long a sender holds a batch of digests; a killed sender's batch "
+        description="How long a sender holds a batch of mail; a killed sender's batch "
         "goes to the next run after this.",
     )
     dkim_private_key: Path | None = Field(

@@ -5,8 +5,8 @@ sends that address a "you already have an account" mail and shows the same page 
 new sign-up; a reset request always says "if the address is registered, we sent a link".
 Nor does their timing: the request checks only what it can say out loud (the form's
 values), and the work that differs between a known and an unknown address (hashing the
-password, writing the account, talking to the mail server) runs after the answer, in a
-background thread.
+password, writing the account, queueing a mail) runs after the answer, in a background
+thread. Mail goes through the outbox (mail/outbox.py): a slow mail server slows no page.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dailypapers.accounts.names import UsernameError, check_username
 from dailypapers.accounts.repo import AccountExists, AccountRepo
 from dailypapers.accounts.secrets import hash_password, password_problem, verify_password
 from dailypapers.errors import InvalidInput, NotFound
-from dailypapers.mail import Mailer, send_notice
+from dailypapers.mail.postman import Postman
 from dailypapers.models import ApiToken, User, utcnow
 
 log = logging.getLogger(__name__)
@@ -82,9 +82,9 @@ def _fingerprint(password_hash: str | None) -> str:
 
 
 class AccountService:
-    def __init__(self, repo: AccountRepo, mailer: Mailer, secret: str, site: SiteInfo) -> None:
+    def __init__(self, repo: AccountRepo, postman: Postman, secret: str, site: SiteInfo) -> None:
         self.repo = repo
-        self.mailer = mailer
+        self.postman = postman
         self.site = site
         self._signer = URLSafeTimedSerializer(secret)
 
@@ -102,9 +102,9 @@ class AccountService:
         return run
 
     # -- mail ------------------------------------------------------------------------------
-    def _mail(self, kind: str, to: str, context: dict[str, Any]) -> None:
-        context = {"site_name": self.site.site_name, **context}
-        send_notice(self.mailer, kind, context, to=to, sender=self.site.mail_from)
+    def _mail(self, kind: str, to: str, context: dict[str, Any], hours: int | None = None) -> None:
+        valid_for = timedelta(hours=hours) if hours else None
+        self.postman.post(kind, context, to=to, valid_for=valid_for)
 
     def _link(self, path: str, token: str) -> str:
         return f"{self.site.base_url.rstrip('/')}{path}?token={token}"
@@ -119,6 +119,7 @@ class AccountService:
                 "link": self._link("/verify", token),
                 "hours": VERIFY_HOURS,
             },
+            VERIFY_HOURS,
         )
 
     # -- flows -----------------------------------------------------------------------------
@@ -233,7 +234,7 @@ class AccountService:
         payload = {"uid": user.id, "fp": _fingerprint(user.password_hash)}
         token = self._signer.dumps(payload, salt="reset")
         link = self._link("/password-reset/confirm", token)
-        self._mail("password_reset", user.email, {"link": link, "hours": RESET_HOURS})
+        self._mail("password_reset", user.email, {"link": link, "hours": RESET_HOURS}, RESET_HOURS)
 
     def check_reset_token(self, token: str) -> User:
         invalid = AccountError("This reset link is invalid, used or expired.")

@@ -20,12 +20,11 @@ from dailypapers.digest.factory import (
     build_composer,
     choose_period,
     send_options,
-    settings_mailer,
 )
 from dailypapers.digest.matching import Reader
 from dailypapers.digest.outbox import OutboxRepo
 from dailypapers.digest.sender import DigestComposer, DigestRunError, DigestSender, RunReport
-from dailypapers.mail import ConsoleMailer
+from dailypapers.mail.factory import settings_mailer
 
 app = typer.Typer(help="E-mail digests.", no_args_is_help=True)
 
@@ -60,8 +59,7 @@ def send(
     except ValueError as exc:
         fail(str(exc), code=EXIT_BAD_INPUT)
     with opened_store(settings) as store:
-        mailer = ConsoleMailer() if dry_run else settings_mailer(settings)
-        composer = build_composer(store, settings, chosen, mailer=mailer)
+        composer = build_composer(store, settings, chosen)
         papers = composer.papers
         console.print(
             f"{chosen.digest_key}: {len(papers.trending)} trending, "
@@ -76,7 +74,7 @@ def send(
         if dry_run:
             _dry_run(outbox, composer, period)
             return
-        sender = DigestSender(outbox, composer, mailer, send_options(settings))
+        sender = DigestSender(outbox, composer, settings_mailer(settings), send_options(settings))
         # SIGTERM (a deploy, a stopped cron job): finish the current mail, hand the rest back.
         signal.signal(signal.SIGTERM, lambda _signum, _frame: sender.stop.set())
         try:

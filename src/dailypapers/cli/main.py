@@ -11,6 +11,7 @@ from dailypapers.cli import (
     digest_cmd,
     import_cmd,
     ingest_cmd,
+    mail_cmd,
     search_cmd,
     serve_cmd,
     user_cmd,
@@ -28,6 +29,7 @@ app.add_typer(db_cmd.app, name="db")
 app.add_typer(ingest_cmd.app, name="ingest")
 app.add_typer(user_cmd.app, name="user")
 app.add_typer(digest_cmd.app, name="digest")
+app.add_typer(mail_cmd.app, name="mail")
 app.add_typer(import_cmd.demo_app, name="demo")
 app.command("import")(import_cmd.import_command)
 app.command("serve")(serve_cmd.serve)

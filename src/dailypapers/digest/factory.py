@@ -10,8 +10,9 @@ from dailypapers.digest.matching import PersonalMatcher
 from dailypapers.digest.outbox import OutboxRepo
 from dailypapers.digest.sender import DigestComposer, DigestSender, RunReport, SendOptions
 from dailypapers.digest.subscriptions import DigestSite, SubscriptionRepo, SubscriptionService
-from dailypapers.mail import Mailer, mailer_from_url
-from dailypapers.mail.dkim import signer_from_settings
+from dailypapers.mail import Mailer
+from dailypapers.mail.factory import postman_for, settings_mailer
+from dailypapers.mail.postman import Postman
 from dailypapers.models import utcnow
 from dailypapers.periods import Period, last_complete, period_containing, zone
 from dailypapers.search.embed import Embedder, OnnxEmbedder
@@ -24,18 +25,14 @@ def digest_site(settings: Settings) -> DigestSite:
     return DigestSite(settings.base_url, settings.site_name, settings.mail_from)
 
 
-def settings_mailer(settings: Settings) -> Mailer:
-    dkim = signer_from_settings(
-        settings.dkim_private_key, settings.dkim_selector, settings.dkim_domain, settings.mail_from
-    )
-    return mailer_from_url(settings.smtp_url, dkim=dkim)
-
-
 def subscription_service(
-    store: PaperStore, settings: Settings, mailer: Mailer
+    store: PaperStore, settings: Settings, postman: Postman | None = None
 ) -> SubscriptionService:
     return SubscriptionService(
-        SubscriptionRepo(store.db), mailer, settings.resolved_secret_key(), digest_site(settings)
+        SubscriptionRepo(store.db),
+        postman or postman_for(store.db, settings),
+        settings.resolved_secret_key(),
+        digest_site(settings),
     )
 
 
@@ -51,7 +48,6 @@ def build_composer(
     settings: Settings,
     period: Period,
     *,
-    mailer: Mailer,
     embedder: Embedder | None = None,
 ) -> DigestComposer:
     embedder = embedder or OnnxEmbedder(max_tokens=settings.embed_max_tokens)
@@ -64,7 +60,7 @@ def build_composer(
     return DigestComposer(
         papers,
         matcher,
-        subscription_service(store, settings, mailer),
+        subscription_service(store, settings),
         digest_site(settings),
         settings.digest_personal_count,
     )
@@ -89,6 +85,6 @@ def send_digests(
     stop: threading.Event | None = None,
 ) -> RunReport:
     mailer = mailer or settings_mailer(settings)
-    composer = build_composer(store, settings, period, mailer=mailer, embedder=embedder)
+    composer = build_composer(store, settings, period, embedder=embedder)
     options = send_options(settings)
     return DigestSender(OutboxRepo(store.db), composer, mailer, options, stop=stop).run()

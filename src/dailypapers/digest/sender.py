@@ -1,17 +1,14 @@
 """Sending a period's digests from the outbox: compose, send, record; safe to rerun.
 
-Outcomes per recipient: the server's 250 marks the row sent; a 4xx is retried with
-doubling waits up to ``max_attempts``; a 5xx for the recipient suppresses the address; a
-lost connection puts the message back without counting it (three in a row end the run:
-the server is down, the next run sends the rest). A sender refused as a whole (MAIL FROM,
-authentication) stops the run: that is a configuration problem, not the reader's.
+Outcomes per recipient follow mail/delivery.py; for digests a 5xx suppresses the address,
+and three lost connections in a row end the run (the server is down; the next run sends
+the rest).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import smtplib
 import socket
 import threading
 import time
@@ -24,6 +21,7 @@ from dailypapers.digest.matching import PersonalMatcher, Reader
 from dailypapers.digest.outbox import OutboxItem, OutboxRepo
 from dailypapers.digest.subscriptions import DigestSite, SubscriptionService
 from dailypapers.mail import Mailer, render_email
+from dailypapers.mail.delivery import RetryPolicy, Verdict, attempt
 from dailypapers.mail.transport import Sender
 from dailypapers.metrics import MAILS
 from dailypapers.models import utcnow
@@ -60,15 +58,6 @@ class Digest:
     message: EmailMessage
     papers: list[int]  # every paper in it: remembered so the personal section never repeats
     personal: int
-
-
-def smtp_code(exc: Exception) -> int | None:
-    """The SMTP reply code behind an exception; None when no answer came."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return min(int(code) for code, _ in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return int(exc.smtp_code)
-    return None
 
 
 class DigestComposer:
@@ -138,6 +127,7 @@ class DigestSender:
         self.composer = composer
         self.mailer = mailer
         self.options = options
+        self.policy = RetryPolicy(options.max_attempts, options.retry_seconds)
         self.progress = progress or (lambda report: None)
         self.stop = stop or threading.Event()  # set it (SIGTERM) to finish the current mail and end
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{time.monotonic_ns()}"
@@ -207,54 +197,29 @@ class DigestSender:
         self._next_send = max(now, self._next_send) + 1.0 / self.options.rate_per_second
 
     def _deliver(self, connection: Sender, item: OutboxItem, digest: Digest) -> None:
-        try:
-            connection.send(digest.message)
-        except smtplib.SMTPSenderRefused as exc:
-            self.outbox.retry_later(item, _describe(exc), 0, count=False)
-            raise DigestRunError(
-                f"the mail server refused our sender address: {_describe(exc)}"
-            ) from exc
-        except smtplib.SMTPAuthenticationError as exc:
-            self.outbox.retry_later(item, _describe(exc), 0, count=False)
-            raise DigestRunError(f"the mail server refused our log-in: {_describe(exc)}") from exc
-        except (smtplib.SMTPException, OSError) as exc:
-            self._failed(item, exc)
-            return
-        self._failures = 0
-        self.outbox.mark_sent(item, str(digest.message["Message-ID"]), digest.papers)
-        self.report.sent += 1
-        MAILS.labels("sent").inc()
-
-    def _failed(self, item: OutboxItem, exc: Exception) -> None:
-        code = smtp_code(exc)
-        error = _describe(exc)
-        MAILS.labels("no-answer" if code is None else f"{code // 100}xx").inc()
-        if code is None:  # no answer: the connection broke; not the reader's fault
+        outcome = self.policy.judge(attempt(connection, digest.message), item.attempts)
+        MAILS.labels("digest", outcome.metric_label).inc()
+        verdict = outcome.verdict
+        if verdict is Verdict.SENT:
+            self._failures = 0
+            self.outbox.mark_sent(item, str(digest.message["Message-ID"]), digest.papers)
+            self.report.sent += 1
+        elif verdict is Verdict.STOP:
+            self.outbox.retry_later(item, outcome.error, 0, count=False)
+            raise DigestRunError(f"the mail server refused us: {outcome.error}")
+        elif verdict is Verdict.REQUEUE:  # the connection broke; not the reader's fault
             self._failures += 1
-            self.outbox.retry_later(item, error, self.options.retry_seconds, count=False)
-            log.warning("mail server connection failed (%s); will retry", error)
+            self.outbox.retry_later(item, outcome.error, outcome.delay, count=False)
+            log.warning("mail server connection failed (%s); will retry", outcome.error)
             if self._failures >= MAX_CONNECTION_FAILURES:
-                raise DigestRunError(f"the mail server is unreachable: {error}") from exc
-        elif code >= 500:
-            self.outbox.finish(item, "suppressed", error)
+                raise DigestRunError(f"the mail server is unreachable: {outcome.error}")
+        elif verdict is Verdict.REJECTED:
+            self.outbox.finish(item, "suppressed", outcome.error)
             self.report.suppressed += 1
-            log.warning("suppressing %s after a permanent failure: %s", item.email, error)
-        elif item.attempts + 1 >= self.options.max_attempts:
-            self.outbox.finish(item, "failed", error)
+            log.warning("suppressing %s after a permanent failure: %s", item.email, outcome.error)
+        elif verdict is Verdict.GIVE_UP:
+            self.outbox.finish(item, "failed", outcome.error)
             self.report.failed += 1
         else:
-            delay = self.options.retry_seconds * 2**item.attempts
-            self.outbox.retry_later(item, error, delay, count=True)
+            self.outbox.retry_later(item, outcome.error, outcome.delay, count=True)
             self.report.retried += 1
-
-
-def _describe(exc: Exception) -> str:
-    code = smtp_code(exc)
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        detail = "; ".join(m.decode(errors="replace") for _, m in exc.recipients.values())
-    elif isinstance(exc, smtplib.SMTPResponseException):
-        message = exc.smtp_error
-        detail = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
-    else:
-        detail = f"{type(exc).__name__}: {exc}"
-    return f"{code} {detail}" if code else detail

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any, Literal
 
 from itsdangerous import BadData, URLSafeSerializer, URLSafeTimedSerializer
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from dailypapers.accounts.service import AccountError, normalize_email
 from dailypapers.db import Database
 from dailypapers.digest.interests import Interests, SubscriptionError, check_frequency
-from dailypapers.mail import Mailer, send_notice
+from dailypapers.mail.postman import Postman
 from dailypapers.models import Subscription, User, utcnow
 
 CONFIRM_HOURS = 48
@@ -105,9 +106,9 @@ class SubscriptionRepo:
 
 
 class SubscriptionService:
-    def __init__(self, repo: SubscriptionRepo, mailer: Mailer, secret: str, site: DigestSite):
+    def __init__(self, repo: SubscriptionRepo, postman: Postman, secret: str, site: DigestSite):
         self.repo = repo
-        self.mailer = mailer
+        self.postman = postman
         self.site = site
         self._confirm = URLSafeTimedSerializer(secret, salt="digest-confirm")
         self._unsubscribe = URLSafeSerializer(secret, salt="digest-unsubscribe")
@@ -153,10 +154,11 @@ class SubscriptionService:
         payload = {"s": row.id, "n": nonce, "f": frequency, **interests.to_dict()}
         link = self._url(f"/subscribe/confirm?token={self._confirm.dumps(payload)}")
         already = row.confirmed_at is not None and row.unsubscribed_at is None
-        self._mail(
+        self.postman.post(
             "subscribe_confirm",
-            address,
-            {
+            to=address,
+            valid_for=timedelta(hours=CONFIRM_HOURS),
+            context={
                 "link": link,
                 "hours": CONFIRM_HOURS,
                 "frequency": frequency,
@@ -206,7 +208,3 @@ class SubscriptionService:
         """End the user's digest subscription, if they have one."""
         if (sub := self.for_user(user)) is not None:
             self.repo.unsubscribe(sub.id)
-
-    def _mail(self, kind: str, to: str, context: dict[str, Any]) -> None:
-        context = {"site_name": self.site.site_name, **context}
-        send_notice(self.mailer, kind, context, to=to, sender=self.site.mail_from)

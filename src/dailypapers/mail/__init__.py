@@ -2,9 +2,10 @@
 
 Every message kind has ``templates/email/<kind>/subject.txt``, ``body.txt`` and
 ``body.html``; :func:`render_email` turns a kind and a context into a two-part message.
+Services queue notices with ``postman.Postman``; ``courier.Courier`` sends them.
 """
 
-from dailypapers.mail.messages import render_email, send_notice
+from dailypapers.mail.messages import render_email
 from dailypapers.mail.transport import ConsoleMailer, Mailer, SmtpMailer, mailer_from_url
 
 __all__ = [
@@ -13,5 +14,4 @@ __all__ = [
     "SmtpMailer",
     "mailer_from_url",
     "render_email",
-    "send_notice",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -10,10 +9,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from dailypapers.mail.transport import Sender
 from dailypapers.text import counted
 
-log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
 _env = Environment(
     loader=FileSystemLoader(TEMPLATES),
@@ -49,15 +46,3 @@ def render_email(
         _env.get_template(f"email/{kind}/body.html").render(context), subtype="html"
     )
     return message
-
-
-def send_notice(
-    mailer: Sender, kind: str, context: dict[str, Any], *, to: str, sender: str
-) -> None:
-    """Render and send a one-off mail (a confirmation, a reset link). A mail outage is logged,
-    never raised: the page that asked for it must still answer."""
-    message = render_email(kind, context, to=to, sender=sender)
-    try:
-        mailer.send(message)
-    except Exception:
-        log.exception("could not send %s mail to %s", kind, to)

@@ -22,6 +22,8 @@ from dailypapers import __version__
 from dailypapers.community.service import Fetcher
 from dailypapers.errors import ServiceError
 from dailypapers.mail import Mailer
+from dailypapers.mail.courier import MailThread
+from dailypapers.mail.factory import courier_for, postman_for
 from dailypapers.search.background import BackgroundIndexer
 from dailypapers.search.service import SearchService
 from dailypapers.settings import Settings
@@ -150,7 +152,11 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
         opened = store or open_store(settings.resolved_database_url)
-        app.state.services = build_services(settings, opened, mailer=mailer, fetch=fetch)
+        courier = None
+        if settings.mail_in_background:
+            courier = MailThread(courier_for(opened.db, settings, mailer)).start()
+        postman = postman_for(opened.db, settings, courier.wake if courier else None)
+        app.state.services = build_services(settings, opened, postman=postman, fetch=fetch)
         threading.Thread(target=_warm, args=(app.state.services.search,), daemon=True).start()
         indexer = None
         if settings.embed_in_background:
@@ -158,8 +164,9 @@ def create_app(
                 opened.db, app.state.services.search.vectors, max_tokens=settings.embed_max_tokens
             ).start()
         yield
-        if indexer is not None:
-            indexer.stop()
+        for thread in (indexer, courier):
+            if thread is not None:
+                thread.stop()
         if owned:
             opened.close()
 

@@ -11,11 +11,12 @@ from dailypapers.arxiv_ids import ArxivId
 from dailypapers.community.moderation import ModerationService
 from dailypapers.community.repo import CommunityRepo
 from dailypapers.community.service import CommunityService, Fetcher
-from dailypapers.digest.factory import settings_mailer, subscription_service
+from dailypapers.digest.factory import subscription_service
 from dailypapers.digest.subscriptions import SubscriptionService
 from dailypapers.ingest.arxiv_api import fetch_by_ids
 from dailypapers.ingest.http import ArxivOffline, client_for
-from dailypapers.mail import Mailer
+from dailypapers.mail.factory import postman_for
+from dailypapers.mail.postman import Postman
 from dailypapers.ratelimit import RateLimiter
 from dailypapers.records import PaperRecord
 from dailypapers.search.factory import build_search
@@ -57,7 +58,7 @@ def build_services(
     settings: Settings,
     store: PaperStore,
     *,
-    mailer: Mailer | None = None,
+    postman: Postman | None = None,
     fetch: Fetcher | None = None,
 ) -> Services:
     secret = settings.resolved_secret_key()
@@ -67,8 +68,8 @@ def build_services(
         mail_from=settings.mail_from,
         session_lifetime=timedelta(days=settings.session_days),
     )
-    mailer = mailer or settings_mailer(settings)
-    accounts = AccountService(AccountRepo(store.db), mailer, secret, site)
+    postman = postman or postman_for(store.db, settings)
+    accounts = AccountService(AccountRepo(store.db), postman, secret, site)
     community = CommunityService(
         store,
         CommunityRepo(store.db),
@@ -86,6 +87,6 @@ def build_services(
         search=build_search(
             store, data_dir=settings.data_dir, max_tokens=settings.embed_max_tokens
         ),
-        subscriptions=subscription_service(store, settings, mailer),
+        subscriptions=subscription_service(store, settings, postman),
         secret=secret,
     )

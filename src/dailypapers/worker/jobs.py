@@ -1,7 +1,7 @@
 """The worker's jobs: what each one does for one scheduled run (its slot).
 
 Every job is safe to run again for the same slot: listings and harvests upsert, embedding
-picks up what has no vector, digests go through the outbox.
+picks up what has no vector, digests and other mail go through their outboxes.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dailypapers.digest.factory import send_digests
 from dailypapers.ingest.http import client_for
 from dailypapers.ingest.listing import ingest_listing
 from dailypapers.ingest.oai import HarvestSummary, harvest
+from dailypapers.mail.factory import courier_for
 from dailypapers.periods import last_complete, zone
 from dailypapers.search.embed import OnnxEmbedder
 from dailypapers.search.embeddings import EmbeddingRepo
@@ -100,6 +101,15 @@ def embed_job(ctx: JobContext) -> str:
     )
 
 
+def mail_job(ctx: JobContext) -> str:
+    """Send the notices that are due (`serve` sends most at once; this catches the rest)."""
+    report = courier_for(ctx.store.db, ctx.settings).deliver_ready(ctx.stop)
+    ctx.checkpoint()
+    if report.stopped:
+        raise RuntimeError(report.stopped)
+    return f"mail: {report.outcomes or 'nothing was due'}"
+
+
 def digest_job(frequency: str) -> JobFunction:
     def run(ctx: JobContext) -> str:
         period = last_complete(frequency, ctx.slot, zone(ctx.settings.timezone))
@@ -118,6 +128,7 @@ def configured_jobs(settings: Settings) -> list[Job]:
         ),
         Job("harvest", settings.schedule_harvest if settings.harvest_sets else "", harvest_job),
         Job("embed", settings.schedule_embed, embed_job),
+        Job("mail", settings.schedule_mail, mail_job),
         Job("daily-digest", settings.schedule_daily_digest, digest_job("daily")),
         Job("weekly-digest", settings.schedule_weekly_digest, digest_job("weekly")),
     ]
