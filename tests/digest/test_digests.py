@@ -333,7 +333,6 @@ def test_dkim_signature_covers_the_unsubscribe_headers_and_verifies(
     assert not dkim.verify(forged + b"\r\n\r\n" + body, dnsfunc=dns)
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_personal_sections_follow_authors_categories_topics_and_upvotes(
     store: PaperStore, embedder: OnnxEmbedder
 ) -> None:
@@ -347,9 +346,9 @@ def test_personal_sections_follow_authors_categories_topics_and_upvotes(
     papers = load_period(store.db, period, base_url="https://x.org", trending=2)
     assert [p.arxiv_id for p in papers.trending] == ["2603.00001", "2603.00002"]
     assert "2602.00007" not in {p.arxiv_id for p in papers.candidates}  # last month's
-    matcher = PersonalMatcher(
-        papers, EmbeddingRepo(store.db, embedder.name), embedder, base_url="https://x.org"
-    )
+    lexical = store.db.backend.keyword_index(store.db, None)  # the site's, for either engine
+    repo = EmbeddingRepo(store.db, embedder.name)
+    matcher = PersonalMatcher(papers, repo, embedder, lexical, base_url="https://x.org")
 
     def ids(interests: Interests, **reader: object) -> list[str]:
         found = matcher.match(Reader(1, interests, **reader), 8)  # type: ignore[arg-type]

@@ -72,11 +72,26 @@ def test_tantivy_check_passes_exactly_what_sql_passes(service: SearchService, ra
     query = parse_query(raw)
     check = service.lexical.filter_check(query)
     assert isinstance(check, TantivyFilterCheck)
-    sql = SqlFilterCheck(service.store.db, sql_filters(query))
+    sql = SqlFilterCheck(service.store.db, sql_filters(query.filter))
     everything = [(p.id, 1.0) for p in service.store.iter_papers()][::-1]
     assert check.passing(everything) == sql.passing(everything)  # same papers, same order
     assert sorted(check.every_passing()) == sorted(sql.every_passing())
     assert check.passing([]) == []
+
+
+@pytest.mark.parametrize("raw", ["", "cat:cs.CV", 'author:"Ada Lovelace" after:2024-01-01'])
+def test_a_set_of_papers_filters_alike_in_tantivy_and_sql(service: SearchService, raw: str) -> None:
+    """``within`` (a digest's period, a library) is one more part of the same Filter."""
+    ids = [p.id for p in service.store.iter_papers()]
+    query = parse_query(raw)
+    query.within = frozenset(ids[::3])
+    check = service.lexical.filter_check(query)
+    assert check is not None
+    sql = SqlFilterCheck(service.store.db, sql_filters(query.filter))
+    assert sorted(check.every_passing()) == sorted(sql.every_passing())
+    assert set(check.every_passing()) <= query.within
+    query.within = frozenset()
+    assert service.lexical.filter_check(query).every_passing() == []  # type: ignore[union-attr]
 
 
 def _exact_answer(
@@ -84,7 +99,7 @@ def _exact_answer(
 ) -> tuple[set[int], dict[int, float]]:
     """The papers that pass and every one's exact similarity to ``vector``."""
     query = parse_query(raw)
-    allowed = SqlFilterCheck(service.store.db, sql_filters(query)).every_passing()
+    allowed = SqlFilterCheck(service.store.db, sql_filters(query.filter)).every_passing()
     stored = service.embeddings.vectors_of(allowed)
     return set(allowed), {pid: float(stored[pid] @ vector) for pid in allowed}
 
@@ -100,7 +115,7 @@ def test_filtered_semantic_search_returns_the_nearest_that_pass(service: SearchS
         found = service.vectors.search(
             vector,
             limit=8,
-            filters=sql_filters(query),
+            filters=sql_filters(query.filter),
             check=service.lexical.filter_check(query),
         )
         allowed, exact = _exact_answer(service, vector, raw)

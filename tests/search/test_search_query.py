@@ -11,7 +11,6 @@ from dailypapers.search.fusion import convex, rrf
 from dailypapers.search.lexical import (
     MAX_TERMS,
     PostgresLexical,
-    fts5_expression,
     rarest_within,
     terms_of,
 )
@@ -50,7 +49,7 @@ def test_bad_operators_degrade_to_words() -> None:
 @given(st.text(max_size=300))
 def test_anything_parses_and_yields_safe_engine_queries(raw: str) -> None:
     q = parse_query(raw)
-    for expression in (fts5_expression(q), PostgresLexical.tsquery(q)):
+    for expression in (PostgresLexical.tsquery(q), PostgresLexical.required_tsquery(q)):
         if expression:
             assert "\x00" not in expression
     for term in terms_of(q.text):

@@ -55,7 +55,11 @@ def build_composer(
         store.db, period, base_url=settings.base_url, trending=settings.digest_trending_count
     )
     matcher = PersonalMatcher(
-        papers, EmbeddingRepo(store.db, embedder.name), embedder, base_url=settings.base_url
+        papers,
+        EmbeddingRepo(store.db, embedder.name),
+        embedder,
+        store.db.backend.keyword_index(store.db, settings.data_dir),
+        base_url=settings.base_url,
     )
     return DigestComposer(
         papers,

@@ -1,15 +1,14 @@
 """The personal section: a period's new papers matched to one reader's interests.
 
 It runs the search code's parts over the period's papers only: the same query language,
-FTS5 match expression (Porter stemming, title-weighted BM25) in a small in-memory index,
-the bundled embedding model, and reciprocal rank fusion. Followed authors come first; a
-topic query needs every term of a short query or a close embedding; "like my upvotes"
-uses the centroid of the reader's upvoted papers.
+the site's keyword index (tantivy or PostgreSQL, filtered to the period's papers, every
+term of a short query required), the bundled embedding model, and reciprocal rank
+fusion. Followed authors come first; a topic query needs every term of a short query or a
+close embedding; "like my upvotes" uses the centroid of the reader's upvoted papers.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from dailypapers.digest.interests import Interests
 from dailypapers.search.embed import Embedder
 from dailypapers.search.embeddings import EmbeddingRepo
 from dailypapers.search.fusion import Ranked, rrf
-from dailypapers.search.lexical import fts5_all_terms, fts5_expression, phrase_terms
+from dailypapers.search.lexical import LexicalIndex
 from dailypapers.search.query import ParsedQuery, parse_query
 from dailypapers.search.service import FusionSettings
 
@@ -51,6 +50,7 @@ class PersonalMatcher:
         papers: PeriodPapers,
         embeddings: EmbeddingRepo,
         embedder: Embedder,
+        lexical: LexicalIndex,
         *,
         base_url: str,
         fusion: FusionSettings | None = None,
@@ -58,6 +58,7 @@ class PersonalMatcher:
         self.papers = papers.candidates
         self.embeddings = embeddings
         self.embedder = embedder
+        self.lexical = lexical
         self.base_url = base_url
         self.fusion = fusion or FusionSettings()
         self.exclude_always = papers.trending_ids
@@ -68,7 +69,8 @@ class PersonalMatcher:
             if (vector := stored.get(pid)) is not None:
                 self.vectors[row] = vector
         self.missing_vectors = len(ids) - len(stored)
-        self._fts = self._build_fts()
+        self._row_of = {paper.id: row for row, paper in enumerate(self.papers)}
+        self._within = frozenset(self._row_of)
         self._by_author: dict[str, list[int]] = {}
         self._by_category: dict[str, set[int]] = {}
         for row, paper in enumerate(self.papers):
@@ -77,21 +79,6 @@ class PersonalMatcher:
             for category in paper.categories or []:
                 self._by_category.setdefault(category.lower(), set()).add(row)
         self._query_vectors: dict[str, np.ndarray] = {}
-
-    def _build_fts(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(":memory:", check_same_thread=False)
-        conn.execute(
-            "CREATE VIRTUAL TABLE c USING fts5(title, abstract, authors,"
-            " tokenize='porter unicode61 remove_diacritics 2')"
-        )
-        conn.executemany(
-            "INSERT INTO c(rowid, title, abstract, authors) VALUES (?, ?, ?, ?)",
-            (
-                (row, p.title, p.abstract or "", " ".join(p.authors or []))
-                for row, p in enumerate(self.papers)
-            ),
-        )
-        return conn
 
     def prepare(self, queries: Iterable[str]) -> None:
         """Embed the topic queries of a batch of readers at once (batches are much faster)."""
@@ -167,17 +154,10 @@ class PersonalMatcher:
         return [(row, name) for name in authors for row in self._by_author.get(name_key(name), [])]
 
     def _lexical(self, words: list[str], phrases: list[str]) -> Ranked:
-        expression = fts5_expression(ParsedQuery(words=words))
-        parts = [f"({fts5_all_terms(expression) or expression})"] if expression else []
         # Precision first in a mail: a short query must match all of its terms.
-        parts += ['"' + " ".join(t) + '"' for p in phrases if (t := phrase_terms(p))]
-        if not parts:
-            return []
-        rows = self._fts.execute(
-            "SELECT rowid, bm25(c, 2.0, 1.0, 0.5) AS s FROM c WHERE c MATCH ? ORDER BY s LIMIT ?",
-            (" AND ".join(parts), DEPTH),
-        ).fetchall()
-        return [(int(row), -float(score)) for row, score in rows]
+        query = ParsedQuery(words=words, phrases=phrases, within=self._within, every_term=True)
+        found = self.lexical.search(query, limit=DEPTH)
+        return [(self._row_of[pid], score) for pid, score in found if pid in self._row_of]
 
     def _query_vector(self, text: str) -> np.ndarray:
         if text not in self._query_vectors:

@@ -1,7 +1,6 @@
 """Keyword search: the query terms, PostgreSQL's full-text ranker, and the SQL filters.
 
-The embedded engine ranks and filters with tantivy (tantivy_lexical.py); the digests'
-topic matching still builds FTS5 expressions for its small in-memory index. Terms are
+The embedded engine ranks and filters with tantivy (tantivy_lexical.py). Terms are
 reduced to plain word characters before they reach any query language: no user input can
 break a parser.
 """
@@ -29,7 +28,7 @@ from sqlalchemy import (
 from dailypapers.db import Database
 from dailypapers.models import Paper
 from dailypapers.search.fusion import Ranked
-from dailypapers.search.query import ParsedQuery
+from dailypapers.search.query import Filter, ParsedQuery
 
 if TYPE_CHECKING:  # filtering.py needs tantivy; PostgreSQL's ranker does not
     from dailypapers.search.filtering import FilterCheck
@@ -42,7 +41,6 @@ STOPWORDS = frozenset(
     "there these they this those through to under up use used using via was we were what when "
     "where which while who why will with would you".split()
 )
-QUERY_TF_CAP = 3
 AND_ENOUGH = 30
 
 
@@ -105,52 +103,29 @@ class LexicalIndex(Protocol):
         """Whether any paper contains ``word`` (as this index analyses words)."""
 
 
-def common_filters(query: ParsedQuery, *, categories: bool = True) -> list[ColumnElement[bool]]:
-    clauses: list[ColumnElement[bool]] = []
-    if query.categories and categories:
-        as_text = cast(Paper.categories, Text)
-        clauses.append(or_(*(as_text.like(f'%"{c[:32]}"%') for c in query.categories)))
-    if query.after:
-        clauses.append(Paper.published >= datetime.combine(query.after, time.min))
-    if query.before:
-        clauses.append(
-            Paper.published < datetime.combine(query.before, time.min) + timedelta(days=1)
-        )
-    return clauses
-
-
-def fts5_expression(query: ParsedQuery) -> str | None:
-    """An FTS5 MATCH expression for the query's words and phrases (digests match readers'
-    topics with an in-memory FTS5 index). Repeating a term weighs it by its frequency in
-    the query, capped: FTS5's bm25() scores every phrase."""
-    parts = [
-        f'"{term}"'
-        for term, count in weighted_terms(" ".join(query.words))
-        for _ in range(min(count, QUERY_TF_CAP))
-    ]
-    parts += ['"' + " ".join(words) + '"' for p in query.phrases if (words := phrase_terms(p))]
-    return " OR ".join(parts) or None
-
-
 def few_single_terms(terms: Sequence[str]) -> bool:
     """2 to 4 terms and no phrase: short enough to try "every term" before "any term"."""
     return 1 < len(terms) <= 4 and not any(" " in t for t in terms)
 
 
-def fts5_all_terms(expression: str) -> str | None:
-    """The AND form of a short OR expression of single terms (None when it has none)."""
-    terms = list(dict.fromkeys(expression.split(" OR ")))
-    return " AND ".join(terms) if few_single_terms(terms) else None
-
-
-def sql_filters(query: ParsedQuery) -> list[ColumnElement[bool]]:
-    """The query's filters as SQL conditions on Paper, for either engine (PostgreSQL's
-    filters; on SQLite, the reference tantivy's filters are tested against)."""
-    clauses = common_filters(query)
-    for author in query.authors:
+def sql_filters(chosen: Filter) -> list[ColumnElement[bool]]:
+    """A filter as SQL conditions on Paper, for either engine (PostgreSQL's filters; on
+    SQLite, the reference tantivy's filters are tested against)."""
+    clauses: list[ColumnElement[bool]] = []
+    if chosen.categories:
+        as_text = cast(Paper.categories, Text)
+        clauses.append(or_(*(as_text.like(f'%"{c[:32]}"%') for c in chosen.categories)))
+    if chosen.after:
+        clauses.append(Paper.published >= datetime.combine(chosen.after, time.min))
+    if chosen.before:
+        end = datetime.combine(chosen.before, time.min) + timedelta(days=1)
+        clauses.append(Paper.published < end)
+    for author in chosen.authors:
         words = phrase_terms(author)
         if words:
             clauses.append(func.lower(cast(Paper.authors, Text)).like("%" + "%".join(words) + "%"))
+    if chosen.within is not None:
+        clauses.append(Paper.id.in_(sorted(chosen.within)))
     return clauses
 
 
@@ -234,7 +209,7 @@ class PostgresLexical:
         return None
 
     def filters(self, query: ParsedQuery) -> list[ColumnElement[bool]]:
-        return sql_filters(query)
+        return sql_filters(query.filter)
 
     def known(self, word: str) -> bool:
         return bool(self.search(ParsedQuery(text=word, words=[word]), limit=1))
@@ -253,7 +228,26 @@ class PostgresLexical:
             ids = list(conn.scalars(stmt))
         return [(int(pid), 1.0 / (rank + 1)) for rank, pid in enumerate(ids)]
 
+    @staticmethod
+    def required_tsquery(query: ParsedQuery) -> str | None:
+        """``every_term``: each word of a short query (any of a longer one's), every phrase."""
+        terms = [f"'{t}'" for t in terms_of(" ".join(query.words))]
+        joiner = " & " if len(terms) == 1 or few_single_terms(terms) else " | "
+        parts = [f"({joiner.join(terms)})"] if terms else []
+        parts += [
+            "(" + " <-> ".join(f"'{w}'" for w in words) + ")"
+            for p in query.phrases
+            if (words := phrase_terms(p))
+        ]
+        return " & ".join(parts) or None
+
     def search(self, query: ParsedQuery, *, limit: int) -> Ranked:
+        if query.every_term:
+            required = self.required_tsquery(query)
+            if required is None:
+                return []
+            with self.db.reader.connect() as conn:
+                return self._run(conn, required, limit, self.filters(query))
         with self.db.reader.connect() as conn:
             expression = self.tsquery(query, self._keeper(conn))
             if expression is None:

@@ -31,6 +31,24 @@ _TOKEN = re.compile(
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+@dataclass(frozen=True)
+class Filter:
+    """Which papers a search may return: the one structure every engine translates once
+    (sql_filters for SQL, TantivyLexical.filter_queries for tantivy). Hashable, so a
+    filter's passing papers can be cached by the filter itself."""
+
+    categories: tuple[str, ...] = ()  # any of them
+    authors: tuple[str, ...] = ()  # every one of them
+    after: date | None = None  # published on or after
+    before: date | None = None  # published on or before
+    within: frozenset[int] | None = None  # only these papers (a digest's period, a library)
+
+    def __bool__(self) -> bool:
+        return bool(self.categories or self.authors or self.after or self.before) or (
+            self.within is not None
+        )
+
+
 @dataclass
 class ParsedQuery:
     text: str = ""  # the free text: words and phrases, for both rankers
@@ -42,10 +60,18 @@ class ParsedQuery:
     before: date | None = None
     arxiv_id: str | None = None
     excluded: list[str] = field(default_factory=list)  # -word, -"phrase"
+    within: frozenset[int] | None = None  # set by callers, never by the search box
+    every_term: bool = False  # a short query must match all its words (mail: precision)
+
+    @property
+    def filter(self) -> Filter:
+        return Filter(
+            tuple(self.categories), tuple(self.authors), self.after, self.before, self.within
+        )
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.authors or self.categories or self.after or self.before)
+        return bool(self.filter)
 
     @property
     def is_empty(self) -> bool:

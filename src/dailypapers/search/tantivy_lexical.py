@@ -21,8 +21,8 @@ from tantivy import Occur, Query
 
 from dailypapers.search.filtering import FilterCheck, PassingCache, TantivyFilterCheck
 from dailypapers.search.fusion import Ranked
-from dailypapers.search.lexical import phrase_terms, weighted_terms
-from dailypapers.search.query import ParsedQuery
+from dailypapers.search.lexical import few_single_terms, phrase_terms, weighted_terms
+from dailypapers.search.query import Filter, ParsedQuery
 from dailypapers.search.text_index import PLAIN, SCHEMA, STEMMED, TextIndex
 
 QUERY_TF_CAP = 3
@@ -65,7 +65,7 @@ class TantivyLexical:
         tantivy orders by the day; the papers of the last day that fits are read in full
         and cut by id, so the answer is exact however many papers share that day.
         """
-        filters = self.filter_queries(query)
+        filters = self.filter_queries(query.filter)
         if not filters:
             return []
         searcher = self.index.searcher()
@@ -89,11 +89,10 @@ class TantivyLexical:
 
     def filter_check(self, query: ParsedQuery) -> FilterCheck | None:
         """The filters checked in tantivy (see filtering.py); None when there are none."""
-        filters = self.filter_queries(query)
+        filters = self.filter_queries(query.filter)
         if not filters:
             return None
-        key = (tuple(query.categories), tuple(query.authors), query.after, query.before)
-        return TantivyFilterCheck(self.index, filters, key, self.passing)
+        return TantivyFilterCheck(self.index, filters, query.filter, self.passing)
 
     def known(self, word: str) -> bool:
         """A document-frequency lookup per analysed token: no scoring, microseconds."""
@@ -109,7 +108,7 @@ class TantivyLexical:
         if not scoring:
             return []
         clauses: Clauses = [(Occur.Must, Query.boolean_query(scoring))]
-        clauses += [(Occur.Must, q) for q in self.filter_queries(query)]
+        clauses += [(Occur.Must, q) for q in self.filter_queries(query.filter)]
         searcher = self.index.searcher()
         hits = searcher.search(Query.boolean_query(clauses), limit, count=False).hits
         if not hits:
@@ -123,43 +122,59 @@ class TantivyLexical:
 
     def _scoring(self, query: ParsedQuery) -> Clauses:
         """One boosted clause per term and field; repeating a term in the query (a pasted
-        abstract) weighs it up to QUERY_TF_CAP times."""
-        clauses: Clauses = []
+        abstract) weighs it up to QUERY_TF_CAP times. With ``every_term`` (mail: precision
+        first) a short query (1-4 words) needs each of them, and every phrase is required."""
         fields = self.weights
         if len(query.words) >= LONG_QUERY_WORDS:  # a pasted abstract: its words are no names
             fields = {field: boost for field, boost in fields.items() if field != "authors"}
-        for term, count in weighted_terms(" ".join(query.words)):
-            weight = min(count, QUERY_TF_CAP)
-            for field, boost in fields.items():
-                analyzer = PLAIN if field == "authors" else STEMMED
-                for token in _tokens(analyzer, term):
-                    term_query = Query.term_query(SCHEMA, field, token)
-                    clauses.append((Occur.Should, Query.boost_query(term_query, boost * weight)))
-        for phrase in query.phrases:
-            tokens = _tokens(STEMMED, " ".join(phrase_terms(phrase)))
-            for field in [f for f in self.weights if f != "authors"]:
-                if tokens:
-                    boosted = Query.boost_query(_phrase_or_term(field, tokens), self.weights[field])
-                    clauses.append((Occur.Should, boosted))
-        return clauses
+        terms = weighted_terms(" ".join(query.words))
+        per_term = [c for t, n in terms if (c := self._term(t, min(n, QUERY_TF_CAP), fields))]
+        per_phrase = [c for phrase in query.phrases if (c := self._phrase(phrase))]
+        if not query.every_term:
+            return [clause for clauses in [*per_term, *per_phrase] for clause in clauses]
+        if per_term and not (len(terms) == 1 or few_single_terms([t for t, _ in terms])):
+            per_term = [[clause for clauses in per_term for clause in clauses]]  # any term
+        return [(Occur.Must, Query.boolean_query(c)) for c in [*per_term, *per_phrase]]
 
     @staticmethod
-    def filter_queries(query: ParsedQuery) -> list[Query]:
-        """Categories (any of them), each author as a phrase, the date range."""
+    def _term(term: str, weight: int, fields: Mapping[str, float]) -> Clauses:
+        clauses: Clauses = []
+        for field, boost in fields.items():
+            analyzer = PLAIN if field == "authors" else STEMMED
+            for token in _tokens(analyzer, term):
+                term_query = Query.term_query(SCHEMA, field, token)
+                clauses.append((Occur.Should, Query.boost_query(term_query, boost * weight)))
+        return clauses
+
+    def _phrase(self, phrase: str) -> Clauses:
+        tokens = _tokens(STEMMED, " ".join(phrase_terms(phrase)))
+        if not tokens:
+            return []
+        return [
+            (Occur.Should, Query.boost_query(_phrase_or_term(field, tokens), boost))
+            for field, boost in self.weights.items()
+            if field != "authors"
+        ]
+
+    @staticmethod
+    def filter_queries(chosen: Filter) -> list[Query]:
+        """Categories (any of them), each author as a phrase, the date range, the papers."""
         found: list[Query] = []
-        categories = [c[:32].lower() for c in query.categories]
+        categories = [c[:32].lower() for c in chosen.categories]
         if categories:
             found.append(
                 Query.boolean_query(
                     [(Occur.Should, Query.term_query(SCHEMA, "categories", c)) for c in categories]
                 )
             )
-        for author in query.authors:
+        for author in chosen.authors:
             tokens = _tokens(PLAIN, " ".join(phrase_terms(author)))
             if tokens:  # as in SQL: an author with no letters filters nothing
                 found.append(_phrase_or_term("authors", tokens))
-        if query.after or query.before:
-            found.append(_day_range(_day(query.after, date.min), _day(query.before, date.max)))
+        if chosen.after or chosen.before:
+            found.append(_day_range(_day(chosen.after, date.min), _day(chosen.before, date.max)))
+        if chosen.within is not None:
+            found.append(Query.term_set_query(SCHEMA, "id", sorted(chosen.within)))
         return found
 
 
