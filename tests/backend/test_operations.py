@@ -9,7 +9,7 @@ import pytest
 
 from dailypapers.records import PaperRecord
 from dailypapers.store import PaperStore
-from helpers import content_digest, run_cli
+from helpers import content_digest, run_cli, wait_until
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -124,7 +124,8 @@ def test_sigterm_lets_in_flight_requests_finish(
 
         with ThreadPoolExecutor(8) as pool:
             pending = [pool.submit(fetch, n) for n in range(30)]
-            time.sleep(0.3)  # requests are in flight
+            # The first answers are out: the server is busy with the rest.
+            wait_until(lambda: any(f.done() for f in pending), timeout=30, what="answers")
             stopped = time.monotonic()
             app.send_signal(signal.SIGTERM)
             answers = [f.result() for f in pending if not f.exception()]

@@ -21,7 +21,7 @@ import pytest
 
 from dailypapers.records import PaperRecord
 from dailypapers.store import open_store
-from helpers import csrf_from, make_user, pg_url
+from helpers import csrf_from, make_user, pg_url, wait_until
 from servers import free_port, wait_ready
 
 # The test brings its own PostgreSQL (it restarts it); the suite's db_url is not used.
@@ -118,7 +118,7 @@ def test_killed_app_process_and_restarted_postgres(
         ]
         for client in clients:
             client.start()
-        time.sleep(2)
+        wait_until(lambda: sum(results.values()) > 50, timeout=60, what="50 answers under load")
 
         # 1. kill -9 one app process: the other answers, the supervisor starts a new one.
         deadline = time.monotonic() + 30
@@ -140,14 +140,22 @@ def test_killed_app_process_and_restarted_postgres(
 
         # 2. restart PostgreSQL under load.
         own_postgres._stop() if hasattr(own_postgres, "_stop") else own_postgres.stop()
-        time.sleep(2)
-        during = httpx.get(f"{base}/papers/2601.00001")
-        assert during.status_code == 503 and "try again" in during.text
+        page = f"{base}/papers/2601.00001"
+
+        def refused() -> httpx.Response | None:
+            answer = httpx.get(page, timeout=10)
+            return answer if answer.status_code == 503 else None
+
+        during = wait_until(refused, timeout=30, what="a 503 while the database is down")
+        assert "try again" in during.text
         api = httpx.get(f"{base}/api/papers/search?q=graph")
         assert api.status_code == 503 and api.headers["retry-after"] == "5"
         own_postgres.start()
-        time.sleep(3)
-        assert httpx.get(f"{base}/papers/2601.00001").status_code == 200  # no restart needed
+        wait_until(  # no restart of the app needed
+            lambda: httpx.get(page, timeout=10).status_code == 200,
+            timeout=30,
+            what="the site answers again once the database is back",
+        )
         stop.set()
         for client in clients:
             client.join()

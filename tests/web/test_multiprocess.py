@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -19,7 +18,7 @@ from sqlalchemy import func, select
 from dailypapers.models import PaperEmbedding
 from dailypapers.records import PaperRecord
 from dailypapers.store import PaperStore
-from helpers import csrf_from, make_user
+from helpers import csrf_from, make_user, wait_until
 from servers import SmtpSink, free_port, link_in, wait_ready
 
 pytestmark = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
@@ -127,12 +126,11 @@ def test_sessions_csrf_limits_votes_and_vectors_work_across_processes(
     assert statuses == [400] * 10 + [429] * 2
 
     # The worker embedded the papers; both processes search with them.
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    def embedded() -> bool:
         with store.session() as s:
-            if s.scalar(select(func.count()).select_from(PaperEmbedding)) == 5:
-                break
-        time.sleep(0.5)
+            return s.scalar(select(func.count()).select_from(PaperEmbedding)) == 5
+
+    wait_until(embedded, timeout=60, what="the worker embeds the papers")
     for server in (a, b):
         similar = httpx.get(f"{server}/api/papers/2601.00001/similar?limit=3").json()
         assert len(similar) == 3

@@ -20,7 +20,7 @@ from dailypapers.worker.jobs import Job, JobContext
 from dailypapers.worker.runs import JobRunRepo
 from dailypapers.worker.scheduler import Worker
 from digest_corpus import add_subscribers, load_corpus
-from helpers import run_cli
+from helpers import run_cli, wait_until
 from servers import SmtpSink, terminate_while_sending
 
 MONDAY_AFTER = "2026-03-09T08:00"  # the week 2026-W10 is complete; its digest is due
@@ -114,7 +114,13 @@ def test_two_workers_run_a_job_once_and_a_killed_workers_job_is_taken_over(
     assert "weekly:2026-W10" not in survivor_out  # it left the claimed run alone
     sent_before = len(smtp.messages)
     assert sent_before < 120
-    time.sleep(1.5)  # the dead worker's lease (1 s here) lapses
+
+    def lapsed() -> bool:  # the dead worker's lease (1 s here)
+        with store.session() as s:
+            lease = s.scalars(select(JobRun.lease_until).where(JobRun.job == "weekly-digest"))
+            return lease.one() < utcnow()
+
+    wait_until(lapsed, timeout=30, what="the dead worker's lease lapses")
     rescue = run_cli("worker", "--once", "--now", MONDAY_AFTER, env=env)
     assert rescue.returncode == 0, rescue.stderr
     assert "weekly-digest 2026-03-09 07:00: weekly:2026-W10" in rescue.stdout
