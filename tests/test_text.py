@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -40,3 +42,31 @@ def test_results_hold_no_control_characters(text: str) -> None:
         assert cleaned == strip_controls(cleaned)
         assert "\x00" not in cleaned and "\r" not in cleaned
         assert cleaned == cleaned.strip()
+
+
+# The regular-expression definitions the fast paths must agree with (imports take the
+# str-method path for printable text; anything else takes these).
+_REF_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_REF_SPACES = re.compile(r"[ \t\r\n\u00a0\u2028\u2029]+")
+
+
+def _reference_line(text: str) -> str:
+    return _REF_SPACES.sub(" ", _REF_CONTROL.sub("", text)).strip()
+
+
+def _reference_abstract(text: str, hard_wrapped: bool) -> str:
+    text = _REF_CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    splitter = re.compile(r"\n\s*\n|\n(?=[ \t]+\S)" if hard_wrapped else r"\n+")
+    return "\n".join(p for part in splitter.split(text) if (p := _reference_line(part)))
+
+
+SPACEY = st.text(
+    alphabet=st.sampled_from([*"ab é", "\t", "\n", "\r", "\x00", "\x0b", "\u00a0", "\u2003"]),
+    max_size=40,
+)
+
+
+@given(st.one_of(SPACEY, st.text(max_size=60)), st.booleans())
+def test_the_fast_paths_agree_with_the_regular_expressions(text: str, wrapped: bool) -> None:
+    assert normalize_line(text) == _reference_line(text)
+    assert normalize_abstract(text, hard_wrapped=wrapped) == _reference_abstract(text, wrapped)

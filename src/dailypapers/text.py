@@ -13,6 +13,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\r\n\u00a0\u2028\u2029]+")
 # In hard-wrapped arXiv text a paragraph starts on an indented line or after a blank one.
 _WRAPPED_PARAGRAPH = re.compile(r"\n\s*\n|\n(?=[ \t]+\S)")
+_NEWLINES = re.compile(r"\n+")
 
 
 def strip_controls(text: str) -> str:
@@ -24,7 +25,7 @@ def normalize_line(text: str | None) -> str:
     """Collapse all whitespace (line breaks included) to single spaces."""
     if not text:
         return ""
-    return _SPACES.sub(" ", strip_controls(text)).strip()
+    return _collapse(text if text.isprintable() else strip_controls(text))
 
 
 def normalize_abstract(text: str | None, *, hard_wrapped: bool = False) -> str:
@@ -36,9 +37,15 @@ def normalize_abstract(text: str | None, *, hard_wrapped: bool = False) -> str:
     if not text:
         return ""
     text = strip_controls(text).replace("\r\n", "\n").replace("\r", "\n")
-    splitter = _WRAPPED_PARAGRAPH if hard_wrapped else re.compile(r"\n+")
-    paragraphs = (normalize_line(part) for part in splitter.split(text))
-    return "\n".join(p for p in paragraphs if p)
+    splitter = _WRAPPED_PARAGRAPH if hard_wrapped else _NEWLINES
+    return "\n".join(p for part in splitter.split(text) if (p := _collapse(part)))
+
+
+def _collapse(text: str) -> str:
+    """normalize_line for text already free of control characters."""
+    if text.isprintable():  # no separator character (imports: most text): spaces only
+        return " ".join(text.split())
+    return _SPACES.sub(" ", text).strip()
 
 
 def counted(count: int, noun: str) -> str:
