@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from dailypapers.ingest import importer
 from dailypapers.ingest.importer import UnreadableFile, import_file
 from dailypapers.store import FeedQuery, FeedRepo, PaperStore, open_store
 from helpers import FIXTURES, run_cli
@@ -85,6 +86,15 @@ def test_arxiv_snapshot_format_is_recognised(store: PaperStore) -> None:
     assert withdrawn.categories == ["hep-th", "gr-qc"]
 
 
+@pytest.fixture(params=["in-process", "pipelined"])
+def parsing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Large files are parsed in a second process: both ways must import alike."""
+    if request.param == "pipelined":
+        monkeypatch.setattr(importer, "PIPELINE_BYTES", 0)
+    return str(request.param)
+
+
+@pytest.mark.usefixtures("parsing")
 def test_malformed_lines_are_reported_by_number_and_skipped(
     store: PaperStore, tmp_path: Path
 ) -> None:
@@ -117,6 +127,7 @@ def test_malformed_lines_are_reported_by_number_and_skipped(
     assert store.count_papers() == 2
 
 
+@pytest.mark.usefixtures("parsing")
 def test_gzip_and_reimport_change_nothing(store: PaperStore, tmp_path: Path) -> None:
     path = write_lines(
         tmp_path / "papers.jsonl.gz", [json.dumps(jsonl_paper(n)) for n in range(1, 501)]
@@ -145,6 +156,7 @@ def test_newer_file_updates_changed_papers_only(store: PaperStore, tmp_path: Pat
     assert store.count_daily_entries() == 10
 
 
+@pytest.mark.usefixtures("parsing")
 def test_truncated_gzip_keeps_what_was_read(store: PaperStore, tmp_path: Path) -> None:
     noise = [os.urandom(1000).hex() for _ in range(3000)]  # incompressible: a long stream
     path = write_lines(

@@ -28,15 +28,15 @@ def status(
         table.add_row(kind, *(str(counts.get((kind, s), 0)) for s in STATUSES))
     stdout.print(table if counts else "The outbox is empty.")
     if rows:
-        recent = Table("id", "kind", "to", "status", "tries", "queued", "last error")
+        recent = Table("id", "kind", "status", "tries", "queued (UTC)", "to", "last error")
         for row in rows:
             recent.add_row(
                 str(row.id),
                 row.kind,
-                row.recipient,
                 row.status,
                 str(row.attempts),
-                f"{row.created_at:%Y-%m-%d %H:%M}",
+                f"{row.created_at:%m-%d %H:%M}",
+                row.recipient,
                 row.last_error or "",
             )
         stdout.print(recent)

@@ -1,8 +1,9 @@
 """`dailypapers import FILE`: stream a JSON Lines file (plain or gzip) into the store.
 
 Memory stays constant: lines are read one at a time and written in batches, each batch one
-transaction. Re-importing the same file changes nothing; a bad line is reported with its
-number and skipped.
+transaction (in file order; large files are parsed in a second process meanwhile).
+Re-importing the same file changes nothing; a bad line is reported with its number and
+skipped.
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ from __future__ import annotations
 import gzip
 import io
 import json
-from collections import Counter
+import multiprocessing
+import os
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, BinaryIO
@@ -23,6 +27,7 @@ from dailypapers.store import PaperStore
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_LINE_BYTES = 1 << 20  # a single paper is a few kB; a megabyte line is not a paper
 MAX_KEPT_REJECTIONS = 20
+PIPELINE_BYTES = 4 << 20  # from this file size on, parsing runs in a second process
 
 ProgressCallback = Callable[[int, int], None]  # (bytes read so far, total bytes)
 
@@ -55,23 +60,20 @@ def open_maybe_gzip(path: Path) -> tuple[IO[bytes], BinaryIO]:
     return raw, raw
 
 
-def _parse_line(line: bytes, line_no: int, summary: ImportSummary) -> PaperRecord | None:
+def _parse_line(line: bytes) -> PaperRecord | str:
+    """The line's record, or why it was rejected."""
     if len(line) > MAX_LINE_BYTES:
-        summary.reject(line_no, f"line too long: {len(line)} bytes")
-        return None
+        return f"line too long: {len(line)} bytes"
     try:
         obj = json.loads(line)
     except UnicodeDecodeError:
-        summary.reject(line_no, "invalid UTF-8")
-        return None
+        return "invalid UTF-8"
     except json.JSONDecodeError as exc:
-        summary.reject(line_no, f"invalid JSON: {exc.msg} at column {exc.colno}")
-        return None
+        return f"invalid JSON: {exc.msg} at column {exc.colno}"
     try:
         return parse_record(obj)
     except RecordError as exc:
-        summary.reject(line_no, str(exc))
-        return None
+        return str(exc)
 
 
 def _read_lines(source: IO[bytes]) -> Iterator[tuple[int, bytes]]:
@@ -91,27 +93,115 @@ def import_file(
     summary = ImportSummary()
     total = path.stat().st_size
     source, raw = open_maybe_gzip(path)
-    batch: list[PaperRecord] = []
-    with raw, source:
+    parse = _parser(total)
+    with raw, source, parse:
         try:
-            for line_no, line in _read_lines(source):
-                summary.read += 1
-                record = _parse_line(line, line_no, summary)
-                if record is not None:
-                    batch.append(record)
-                if len(batch) >= batch_size:
-                    _flush(store, batch, summary)
-                    if progress:
-                        progress(raw.tell(), total)
+            for records in parse.batches(_batches(_read_lines(source), batch_size), summary):
+                _flush(store, records, summary)
+                if progress:
+                    progress(raw.tell(), total)
         except (OSError, EOFError) as exc:  # a truncated or corrupt gzip stream
-            _flush(store, batch, summary)
+            for records in parse.rest(summary):
+                _flush(store, records, summary)
             raise UnreadableFile(
                 f"{path}: could not read past record {summary.read}: {exc}", summary
             ) from exc
-        _flush(store, batch, summary)
         if progress:
             progress(total, total)
     return summary
+
+
+Lines = list[tuple[int, bytes]]
+Records = list[PaperRecord]
+Parsed = tuple[Records, list[tuple[int, str]]]  # records, (line, reason) rejected
+
+
+def _batches(lines: Iterator[tuple[int, bytes]], size: int) -> Iterator[Lines]:
+    batch: Lines = []
+    for item in lines:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def parse_lines(lines: Lines) -> Parsed:
+    """The records of a batch of lines, and the lines rejected with their reasons."""
+    records: Records = []
+    rejected: list[tuple[int, str]] = []
+    for line_no, line in lines:
+        parsed = _parse_line(line)
+        if isinstance(parsed, str):
+            rejected.append((line_no, parsed))
+        else:
+            records.append(parsed)
+    return records, rejected
+
+
+class _InProcess:
+    """Parse each batch here, then write it (small files; one core)."""
+
+    def __enter__(self) -> _InProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def batches(self, batches: Iterator[Lines], summary: ImportSummary) -> Iterator[Records]:
+        for lines in batches:
+            summary.read += len(lines)
+            yield _merged(parse_lines(lines), summary)
+
+    def rest(self, summary: ImportSummary) -> Iterator[Records]:
+        return iter(())
+
+
+class _Pipelined:
+    """Parse in a second process while this one writes: on two cores an import costs about
+    the larger of parsing and writing instead of their sum. Batches are written in file
+    order, so resuming and counting work as in-process."""
+
+    AHEAD = 2  # batches parsed ahead of the writer (bounded memory)
+
+    def __init__(self) -> None:
+        # fork: the child needs nothing but this module, already loaded (spawn would run the
+        # caller's __main__ again, which a script or `python -` cannot stand).
+        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        self.pending: deque[Future[Parsed]] = deque()
+
+    def __enter__(self) -> _Pipelined:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def batches(self, batches: Iterator[Lines], summary: ImportSummary) -> Iterator[Records]:
+        for lines in batches:
+            summary.read += len(lines)
+            self.pending.append(self.pool.submit(parse_lines, lines))
+            if len(self.pending) > self.AHEAD:
+                yield _merged(self.pending.popleft().result(), summary)
+        yield from self.rest(summary)
+
+    def rest(self, summary: ImportSummary) -> Iterator[Records]:
+        while self.pending:
+            yield _merged(self.pending.popleft().result(), summary)
+
+
+def _merged(parsed: Parsed, summary: ImportSummary) -> Records:
+    records, rejected = parsed
+    for line_no, reason in rejected:
+        summary.reject(line_no, reason)
+    return records
+
+
+def _parser(total_bytes: int) -> _InProcess | _Pipelined:
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    if total_bytes >= PIPELINE_BYTES and (os.cpu_count() or 1) >= 2 and forks:
+        return _Pipelined()
+    return _InProcess()
 
 
 def _flush(store: PaperStore, batch: list[PaperRecord], summary: ImportSummary) -> None:
