@@ -162,7 +162,7 @@ def test_sigterm_finishes_the_current_mail_and_exits_quickly(
     print(f"worker exited {seconds:.2f} s after SIGTERM")
     assert "worker stopped" in err
     with store.session() as s:
-        run = s.scalars(select(JobRun)).one()
+        run = s.scalars(select(JobRun).where(JobRun.job == "weekly-digest")).one()
         pending = s.scalars(select(DigestOutbox).where(DigestOutbox.status == "pending")).all()
     assert run.status == "running" and run.lease_until <= utcnow() + timedelta(seconds=1)
     assert pending and all(row.claimed_until is None for row in pending)  # handed back
