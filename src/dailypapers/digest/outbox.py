@@ -12,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from dailypapers.db import Database
 from dailypapers.digest.interests import Interests
 from dailypapers.digest.subscriptions import interests_of
+from dailypapers.mail.outbox import claim_ids
 from dailypapers.models import DigestOutbox, DigestSentPaper, Subscription, Upvote, utcnow
 from dailypapers.periods import Period
 
@@ -66,27 +67,9 @@ class OutboxRepo:
             conn.execute(stmt)
 
     def claim(self, period: str, worker: str, batch: int, lease: float) -> list[OutboxItem]:
-        now = utcnow()
-        ready = (
-            select(DigestOutbox.id)
-            .where(
-                DigestOutbox.period == period,
-                DigestOutbox.status == "pending",
-                DigestOutbox.next_attempt_at <= now,
-                or_(DigestOutbox.claimed_until.is_(None), DigestOutbox.claimed_until < now),
-            )
-            .order_by(DigestOutbox.id)
-            .limit(batch)
-            .with_for_update(skip_locked=True)
-        )
-        claim = (
-            update(DigestOutbox)
-            .where(DigestOutbox.id.in_(ready))
-            .values(claimed_by=worker, claimed_until=now + timedelta(seconds=lease))
-            .returning(DigestOutbox.id)
-        )
+        where = [DigestOutbox.period == period]
         with Session(self.db.writer, expire_on_commit=False) as session, session.begin():
-            ids = list(session.scalars(claim))
+            ids = claim_ids(session, DigestOutbox, where, worker, batch, lease)
             if not ids:
                 return []
             rows = session.execute(

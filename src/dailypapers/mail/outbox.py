@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 from email import message_from_string, policy
 from email.message import EmailMessage
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from dailypapers.db import Database
-from dailypapers.models import MailOutbox, utcnow
+from dailypapers.models import DigestOutbox, MailOutbox, utcnow
 
 STATUSES = ("pending", "sent", "failed", "rejected", "expired")
 UNSENT = ("failed", "rejected", "expired")
@@ -79,25 +79,8 @@ class MailQueue:
 
     def claim(self, worker: str, batch: int, lease: float) -> list[QueuedMail]:
         now = utcnow()
-        ready = (
-            select(MailOutbox.id)
-            .where(
-                MailOutbox.status == "pending",
-                MailOutbox.next_attempt_at <= now,
-                or_(MailOutbox.claimed_until.is_(None), MailOutbox.claimed_until < now),
-            )
-            .order_by(MailOutbox.id)
-            .limit(batch)
-            .with_for_update(skip_locked=True)
-        )
-        claim = (
-            update(MailOutbox)
-            .where(MailOutbox.id.in_(ready))
-            .values(claimed_by=worker, claimed_until=now + timedelta(seconds=lease))
-            .returning(MailOutbox.id)
-        )
         with Session(self.db.writer) as session, session.begin():
-            ids = list(session.scalars(claim))
+            ids = claim_ids(session, MailOutbox, [], worker, batch, lease)
             rows = session.scalars(
                 select(MailOutbox).where(MailOutbox.id.in_(ids)).order_by(MailOutbox.id)
             ).all()
@@ -172,6 +155,38 @@ class MailQueue:
                 MailRow(r.id, r.kind, r.recipient, r.status, r.attempts, r.created_at, r.last_error)
                 for r in session.scalars(stmt)
             ]
+
+
+def claim_ids(
+    session: Session,
+    table: type[MailOutbox] | type[DigestOutbox],
+    where: list[ColumnElement[bool]],
+    worker: str,
+    batch: int,
+    lease: float,
+) -> list[int]:
+    """Lease up to ``batch`` due pending rows of an outbox to ``worker`` for ``lease``
+    seconds (rows another sender holds are skipped, not waited for)."""
+    now = utcnow()
+    ready = (
+        select(table.id)
+        .where(
+            *where,
+            table.status == "pending",
+            table.next_attempt_at <= now,
+            or_(table.claimed_until.is_(None), table.claimed_until < now),
+        )
+        .order_by(table.id)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+    claim = (
+        update(table)
+        .where(table.id.in_(ready))
+        .values(claimed_by=worker, claimed_until=now + timedelta(seconds=lease))
+        .returning(table.id)
+    )
+    return [int(i) for i in session.scalars(claim)]
 
 
 def _queued(row: MailOutbox, now: datetime) -> QueuedMail:
