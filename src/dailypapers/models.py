@@ -23,6 +23,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -109,6 +111,15 @@ class User(Base):
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
     suspended_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The public profile (people/profiles.py checks every field) and what it shows.
+    bio: Mapped[str | None] = mapped_column(Text)
+    website_url: Mapped[str | None] = mapped_column(String(300))
+    github_username: Mapped[str | None] = mapped_column(String(39))
+    orcid: Mapped[str | None] = mapped_column(String(19))
+    scholar_id: Mapped[str | None] = mapped_column(String(20))
+    show_submissions: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    show_comments: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    show_upvotes: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class DailyEntry(Base):

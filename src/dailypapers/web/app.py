@@ -31,7 +31,16 @@ from dailypapers.store import PaperStore, open_store
 from dailypapers.web import api, api_write, docs, feeds, health
 from dailypapers.web.errors import status_of
 from dailypapers.web.observability import Observability
-from dailypapers.web.pages import account, auth, feed, moderation, paper, search, subscribe
+from dailypapers.web.pages import (
+    account,
+    auth,
+    feed,
+    moderation,
+    paper,
+    people,
+    search,
+    subscribe,
+)
 from dailypapers.web.render import render
 from dailypapers.web.security import HeadAsGet, SecurityHeaders
 from dailypapers.web.server import MAX_BODY
@@ -193,6 +202,7 @@ def create_app(
         feed.router,
         auth.router,
         account.router,
+        people.router,
         moderation.router,  # before paper's catch-all POST /papers/{id}/… routes
         search.router,
         subscribe.router,

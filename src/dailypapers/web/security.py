@@ -61,7 +61,8 @@ class SecurityHeaders:
                 headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
                 headers["X-Frame-Options"] = "DENY"
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-                if cookie:
+                # A response any cache may share (an avatar) must not carry a visitor's cookie.
+                if cookie and "public" not in headers.get("cache-control", ""):
                     headers.append("set-cookie", cookie)
             await send(message)
 

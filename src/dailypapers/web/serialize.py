@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from dailypapers.models import DailyEntry, Paper, User
+from dailypapers.people.avatars import avatar_path
 from dailypapers.store import FeedItem, FeedRepo
 
 
@@ -23,7 +24,7 @@ def user_json(user: User | None) -> dict[str, Any] | None:
     name = user.username or f"user{user.id}"
     return {
         "_id": str(user.id),
-        "avatarUrl": None,
+        "avatarUrl": avatar_path(user),
         "fullname": user.display_name or name,
         "name": name,
         "user": name,

@@ -17,6 +17,7 @@ from dailypapers.ingest.arxiv_api import fetch_by_ids
 from dailypapers.ingest.http import ArxivOffline, client_for
 from dailypapers.mail.factory import postman_for
 from dailypapers.mail.postman import Postman
+from dailypapers.people.service import ProfileService
 from dailypapers.ratelimit import RateLimiter
 from dailypapers.records import PaperRecord
 from dailypapers.search.factory import build_search
@@ -36,6 +37,7 @@ class Services:
     moderation: ModerationService
     search: SearchService
     subscriptions: SubscriptionService
+    profiles: ProfileService
     secret: str
 
 
@@ -88,5 +90,6 @@ def build_services(
             store, data_dir=settings.data_dir, max_tokens=settings.embed_max_tokens
         ),
         subscriptions=subscription_service(store, settings, postman),
+        profiles=ProfileService(store.db, FeedRepo(store.db)),
         secret=secret,
     )

@@ -1,8 +1,7 @@
-"""Signed-in pages: submitting a paper, API tokens, and moderating users."""
+"""Signed-in pages: submitting a paper, and Settings (profile, digest, API tokens)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -11,10 +10,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from dailypapers.digest.interests import SubscriptionError
 from dailypapers.errors import ServiceError
 from dailypapers.models import User
-from dailypapers.store import FeedQuery
+from dailypapers.people.profiles import ProfileError
 from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
 from dailypapers.web.errors import status_of
 from dailypapers.web.pages.digest_form import DigestChoice, DigestForm
+from dailypapers.web.pages.profile_form import ProfileForm, ProfileFormDep
 from dailypapers.web.render import render
 from dailypapers.web.services import Services
 
@@ -81,7 +81,26 @@ def _settings(services: Services, user: User, **extra: object) -> dict[str, obje
         "digest_error": None,
         "digest": sub if active else None,
         "digest_form": DigestChoice.of(sub).fields(),
+        "profile_error": None,
+        "profile_form": ProfileForm.of(user),
     } | extra
+
+
+@router.post("/settings/profile", dependencies=[Csrf])
+def save_profile(
+    request: Request,
+    services: ServicesDep,
+    user: UserDep,
+    form: ProfileFormDep,
+) -> Response:
+    if user is None:
+        return _login_redirect("/settings")
+    try:
+        services.profiles.update(user, form.checked())
+    except ProfileError as exc:
+        context = _settings(services, user, profile_error=str(exc), profile_form=form)
+        return render(request, "settings.html", context, 400)
+    return RedirectResponse("/settings?profile=saved#profile", status_code=303)
 
 
 @router.post("/settings/digest", dependencies=[Csrf])
@@ -132,12 +151,3 @@ def delete_token(token_id: RowId, services: ServicesDep, user: UserDep) -> Respo
         return _login_redirect("/settings")
     services.accounts.revoke_api_token(user, token_id)
     return RedirectResponse("/settings", status_code=303)
-
-
-@router.get("/users/{username}", response_class=HTMLResponse)
-def profile(request: Request, username: str, services: ServicesDep) -> HTMLResponse:
-    target = services.accounts.profile(username)
-    items = services.feeds.items(
-        FeedQuery(date.min, date.max, sort="newest", submitter=username, limit=100)
-    )
-    return render(request, "profile.html", {"profile": target, "items": items})

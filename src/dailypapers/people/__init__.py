@@ -1,0 +1,1 @@
+"""The people around the papers: profiles and avatars (authors, follows and notifications next)."""

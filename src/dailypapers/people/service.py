@@ -1,0 +1,122 @@
+"""Profile pages and profile edits: what a visitor may see of a user, and what they wrote.
+
+Each activity section is public or private by its owner's choice (submissions and
+comments public, upvotes private, by default); the owner always sees every section, marked
+when only they can see it. Removed and hidden comments never show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from dailypapers.accounts.service import UserNotFound
+from dailypapers.db import Database
+from dailypapers.models import Comment, Paper, Upvote, User
+from dailypapers.people.profiles import ProfileInput, ProfileLink, links_of
+from dailypapers.store import FeedItem, FeedQuery, FeedRepo
+
+ACTIVITY_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class CommentActivity:
+    paper: Paper
+    comment_id: int
+    excerpt: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Section:
+    shown: bool  # to this visitor
+    public: bool  # to everyone (else: only the owner sees it)
+
+
+@dataclass
+class ProfilePage:
+    user: User
+    own: bool
+    links: list[ProfileLink]
+    submissions: Section
+    comments: Section
+    upvotes: Section
+    submitted: list[FeedItem] = field(default_factory=list)
+    commented: list[CommentActivity] = field(default_factory=list)
+    upvoted: list[Paper] = field(default_factory=list)
+
+
+def _excerpt(body: str, limit: int = 200) -> str:
+    text = " ".join(body.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class ProfileService:
+    def __init__(self, db: Database, feeds: FeedRepo) -> None:
+        self.db = db
+        self.feeds = feeds
+
+    def update(self, user: User, profile: ProfileInput) -> None:
+        with self.db.writer.begin() as conn:
+            conn.execute(update(User).where(User.id == user.id).values(**vars(profile)))
+
+    def _user(self, username: str) -> User:
+        with Session(self.db.reader, expire_on_commit=False) as s:
+            found = s.scalars(select(User).where(User.username == username)).one_or_none()
+        if found is None:
+            raise UserNotFound(f"No user {username}.")
+        return found
+
+    def page(self, username: str, viewer: User | None) -> ProfilePage:
+        user = self._user(username)
+        own = viewer is not None and viewer.id == user.id
+
+        def section(public: bool) -> Section:
+            return Section(shown=public or own, public=public)
+
+        page = ProfilePage(
+            user,
+            own,
+            links_of(user),
+            section(user.show_submissions),
+            section(user.show_comments),
+            section(user.show_upvotes),
+        )
+        if page.submissions.shown:
+            query = FeedQuery(date.min, date.max, sort="newest", submitter=username, limit=100)
+            page.submitted = self.feeds.items(query)
+        if page.comments.shown:
+            page.commented = self.comments_by(user.id)
+        if page.upvotes.shown:
+            page.upvoted = self.upvoted_by(user.id)
+        return page
+
+    def comments_by(self, user_id: int) -> list[CommentActivity]:
+        stmt = (
+            select(Comment, Paper)
+            .join(Paper, Paper.id == Comment.paper_id)
+            .where(
+                Comment.user_id == user_id,
+                Comment.deleted_at.is_(None),
+                Comment.hidden_at.is_(None),
+            )
+            .order_by(Comment.created_at.desc(), Comment.id.desc())
+            .limit(ACTIVITY_LIMIT)
+        )
+        with Session(self.db.reader, expire_on_commit=False) as s:
+            rows = s.execute(stmt).all()
+        return [CommentActivity(p, c.id, _excerpt(c.body), c.created_at) for c, p in rows]
+
+    def upvoted_by(self, user_id: int) -> list[Paper]:
+        stmt = (
+            select(Paper)
+            .join(Upvote, Upvote.paper_id == Paper.id)
+            .where(Upvote.user_id == user_id)
+            .order_by(Upvote.created_at.desc(), Paper.id.desc())
+            .limit(ACTIVITY_LIMIT)
+        )
+        with Session(self.db.reader, expire_on_commit=False) as s:
+            return list(s.scalars(stmt))
