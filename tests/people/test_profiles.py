@@ -92,6 +92,9 @@ def test_sections_follow_each_users_choice_and_text_stays_text(
     assert "<img src=x onerror" not in public and "&lt;img src=x" in public
     assert 'href="https://github.com/ada-l"' in public
     assert "Nice &lt;b&gt;work&lt;/b&gt;" in public and "Upvoted papers" not in public
+    thread = anonymous.get("/papers/2601.00001").text  # comments show the avatar and name
+    assert 'src="/avatars/ada.svg"' in thread and "&lt;img src=x" in thread
+    assert "<img src=x" not in thread
     own = mine.get("/users/ada").text
     assert "Upvoted papers" in own and "only you see this" in own and "Graph engines" in own
 
