@@ -168,6 +168,30 @@ class Upvote(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class Notification(Base):
+    """Something a user is told about: a reply to their comment, a mention.
+
+    Written in the same transaction as the comment that causes it; the unique key keeps
+    one per comment and recipient, however the comment mentions them.
+    """
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # reply | mention
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"))
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "comment_id"),
+        Index("ix_notifications_user_id_read_at", "user_id", "read_at"),
+    )
+
+
 class ModerationAction(Base):
     """What a moderator did, to what, and why; undone actions keep their row."""
 

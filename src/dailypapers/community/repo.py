@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from dailypapers.db import Database
 from dailypapers.errors import Forbidden
 from dailypapers.models import Comment, DailyEntry, Paper, Upvote, User, utcnow
+from dailypapers.people.notifications import record_for_comment
 
 
 class NotAllowed(Forbidden):
@@ -87,6 +88,7 @@ class CommunityRepo:
         self, *, paper_id: int, user_id: int, body: str, body_html: str, parent_id: int | None
     ) -> Comment:
         with Session(self.db.writer, expire_on_commit=False) as s, s.begin():
+            replied_to = None  # the author of the comment answered (told of the reply)
             if parent_id is not None:
                 parent = s.get(Comment, parent_id)
                 if parent is None or parent.paper_id != paper_id:
@@ -95,6 +97,7 @@ class CommunityRepo:
                 if parent.hidden_at is not None or (root is not None and root.hidden_at):
                     raise NotAllowed("A moderator hid that comment; it takes no replies.")
                 parent_id = parent.parent_id or parent.id  # replies stay one level deep
+                replied_to = parent.user_id
             comment = Comment(
                 paper_id=paper_id,
                 user_id=user_id,
@@ -104,6 +107,8 @@ class CommunityRepo:
                 created_at=utcnow(),
             )
             s.add(comment)
+            s.flush()  # its id, for the notifications
+            record_for_comment(s, comment, replied_to)
             s.execute(
                 update(Paper)
                 .where(Paper.id == paper_id)

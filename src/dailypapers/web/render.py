@@ -84,8 +84,10 @@ def render(
 ) -> HTMLResponse:
     services = get_services(request)
     token = csrf_token(request, services.secret)
+    user = current_user(request)
     base = {
-        "user": current_user(request),
+        "user": user,
+        "unread": services.notifications.unread(user.id) if user else 0,
         "site_name": services.settings.site_name,
         "csrf_input": csrf_input(token),
         "csrf_token": token,

@@ -17,6 +17,7 @@ from dailypapers.ingest.arxiv_api import fetch_by_ids
 from dailypapers.ingest.http import ArxivOffline, client_for
 from dailypapers.mail.factory import postman_for
 from dailypapers.mail.postman import Postman
+from dailypapers.people.notifications import NotificationRepo
 from dailypapers.people.service import ProfileService
 from dailypapers.ratelimit import RateLimiter
 from dailypapers.records import PaperRecord
@@ -38,6 +39,7 @@ class Services:
     search: SearchService
     subscriptions: SubscriptionService
     profiles: ProfileService
+    notifications: NotificationRepo
     secret: str
 
 
@@ -91,5 +93,6 @@ def build_services(
         ),
         subscriptions=subscription_service(store, settings, postman),
         profiles=ProfileService(store.db, FeedRepo(store.db)),
+        notifications=NotificationRepo(store.db),
         secret=secret,
     )

@@ -1,14 +1,14 @@
-"""Profiles: a user's page and their generated avatar (edited in Settings)."""
+"""Profiles (a user's page, their generated avatar) and a user's notifications."""
 
 from __future__ import annotations
 
 import hashlib
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dailypapers.people.avatars import avatar_svg
-from dailypapers.web.deps import ServicesDep, UserDep
+from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
 from dailypapers.web.render import render
 
 router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
@@ -31,3 +31,33 @@ def avatar(request: Request, username: str, services: ServicesDep) -> Response:
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
     return Response(svg, media_type="image/svg+xml", headers=headers)
+
+
+def _login(path: str) -> RedirectResponse:
+    return RedirectResponse(f"/login?next={path}", status_code=303)
+
+
+@router.get("/notifications", response_class=HTMLResponse)
+def notifications(request: Request, services: ServicesDep, user: UserDep) -> Response:
+    if user is None:
+        return _login("/notifications")
+    items = services.notifications.latest(user.id)
+    return render(request, "notifications.html", {"items": items})
+
+
+@router.get("/notifications/{notification_id}")
+def open_notification(notification_id: RowId, services: ServicesDep, user: UserDep) -> Response:
+    """Mark it read and go to the comment (a link, so it opens like any other)."""
+    if user is None:
+        return _login("/notifications")
+    found = services.notifications.one(user.id, notification_id)
+    services.notifications.mark_read(user.id, notification_id)
+    return RedirectResponse(found.url if found else "/notifications", status_code=303)
+
+
+@router.post("/notifications/read", dependencies=[Csrf])
+def read_all(services: ServicesDep, user: UserDep) -> Response:
+    if user is None:
+        return _login("/notifications")
+    services.notifications.mark_read(user.id)
+    return RedirectResponse("/notifications", status_code=303)
