@@ -91,3 +91,12 @@ def test_the_bell_and_the_page(client: TestClient, store: PaperStore) -> None:
     again = mine.get("/notifications")
     done = mine.post("/notifications/read", data={"csrf_token": csrf_from(again.text)})
     assert "all caught up" in done.text
+
+
+def test_a_mention_links_to_the_profile_but_not_in_addresses_code_or_links() -> None:
+    from dailypapers.community.markdown import render_markdown
+
+    html = render_markdown("hi @ada, mail me@x.org, `@code`, [@bob](https://x.org), **@eve**")
+    assert '<a href="/users/ada"' in html and '<a href="/users/eve"' in html
+    assert "/users/x" not in html and "/users/code" not in html and "/users/bob" not in html
+    assert html.count("<a ") == 3  # ada, the link to x.org, eve

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, aliased
 from dailypapers.db import Database
 from dailypapers.models import Comment, Notification, Paper, User, utcnow
 
-MENTION = re.compile(r"(?<![\w@/])@([A-Za-z0-9][A-Za-z0-9_-]{1,29})\b")
+MENTION_AT = re.compile(r"@([A-Za-z0-9][A-Za-z0-9_-]{1,29})\b")  # a username after "@"
+MENTION = re.compile(r"(?<![\w@/.-])" + MENTION_AT.pattern)  # not inside an address or path
 MAX_MENTIONS = 10  # per comment: a comment naming fifty people notifies none past these
 PAGE_SIZE = 50
 
