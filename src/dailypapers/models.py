@@ -120,6 +120,13 @@ class User(Base):
     show_submissions: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     show_comments: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     show_upvotes: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Mail for each kind of notification: "instant" or "off".
+    mail_replies: Mapped[str] = mapped_column(
+        String(8), default="instant", server_default="instant"
+    )
+    mail_mentions: Mapped[str] = mapped_column(
+        String(8), default="instant", server_default="instant"
+    )
 
 
 class DailyEntry(Base):
@@ -185,6 +192,7 @@ class Notification(Base):
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    mailed_at: Mapped[datetime | None] = mapped_column(DateTime)  # queued in the mail outbox
 
     __table_args__ = (
         UniqueConstraint("user_id", "comment_id"),

@@ -3,14 +3,19 @@ gone with the comment, read one by one or all at once, and shown as text."""
 
 from __future__ import annotations
 
+import httpx
 from fastapi.testclient import TestClient
 
 from dailypapers.community.moderation import ModerationService
 from dailypapers.community.repo import CommunityRepo
+from dailypapers.mail.outbox import MailQueue
+from dailypapers.mail.postman import Postman
+from dailypapers.people.notification_mail import NotificationMail
 from dailypapers.people.notifications import NotificationRepo, mentioned
 from dailypapers.records import PaperRecord
 from dailypapers.store import PaperStore
 from helpers import browser, csrf_from, make_user
+from servers import SmtpSink
 
 
 def test_mentions_are_usernames_after_an_at_sign() -> None:
@@ -100,3 +105,45 @@ def test_a_mention_links_to_the_profile_but_not_in_addresses_code_or_links() -> 
     assert '<a href="/users/ada"' in html and '<a href="/users/eve"' in html
     assert "/users/x" not in html and "/users/code" not in html and "/users/bob" not in html
     assert html.count("<a ") == 3  # ada, the link to x.org, eve
+
+
+def test_notification_mail_goes_once_and_stops_in_one_click(
+    live: object, store: PaperStore, smtp: SmtpSink
+) -> None:
+    """Through the real server: its mail thread queues and sends the mail within seconds."""
+    store.upsert_papers([PaperRecord(arxiv_id="2601.00001", title="Graphs <i>now</i>")])
+    ada, _, _ = make_user(store, "ada")
+    make_user(store, "eve")
+    _, bob_token, _ = make_user(store, "bob")
+    base = live.url  # type: ignore[attr-defined]
+    first = comment(store, ada.id, "Is this right?")
+    auth = {"Authorization": f"Bearer {bob_token}"}
+    body = {"body": "No <script>x()</script> — ask @eve", "parent_id": first}
+    posted = httpx.post(f"{base}/api/papers/2601.00001/comments", json=body, headers=auth)
+    assert posted.status_code in (200, 201), posted.text
+    (mail,) = smtp.wait_for("ada@example.org", timeout=20)
+    assert mail["Subject"] == "bob replied to your comment on Graphs <i>now</i>"
+    text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "No <script>x()</script> — ask @eve" in text and "#comment-" in text
+    html = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert "&lt;script&gt;" in html and "<script>x()" not in html
+    assert len(smtp.wait_for("eve@example.org", timeout=20)) == 1  # the mention
+    mail_again = NotificationMail(store.db, _postman(store), "x", base)
+    assert mail_again.queue_new() == 0  # everything was queued once already
+
+    unsubscribe = mail["List-Unsubscribe"].strip("<>")
+    assert httpx.post(unsubscribe).status_code == 200  # one click, no session
+    with store.session() as s:
+        from dailypapers.models import User
+
+        assert s.get(User, ada.id).mail_replies == "off"  # type: ignore[union-attr]
+    second = {"body": "And another thing", "parent_id": first}
+    httpx.post(f"{base}/api/papers/2601.00001/comments", json=second, headers=auth)
+    assert NotificationRepo(store.db).unread(ada.id) == 2  # still told in the site…
+    assert MailQueue(store.db).counts().get(("notification", "pending"), 0) == 0
+    assert len([m for m in smtp.messages if m["To"] == "ada@example.org"]) == 1  # …not mailed
+    assert httpx.post(f"{base}/notifications/unsubscribe/forged").status_code == 400
+
+
+def _postman(store: PaperStore) -> Postman:
+    return Postman(MailQueue(store.db), site_name="x", mail_from="p@example.org")

@@ -11,6 +11,7 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dailypapers.mail.delivery import RetryPolicy, Verdict, attempt
@@ -101,8 +102,15 @@ class Courier:
 class MailThread:
     """`serve`'s courier: sends each mail as soon as it is queued, and retries when due."""
 
-    def __init__(self, courier: Courier, *, idle_seconds: float = 30.0) -> None:
+    def __init__(
+        self,
+        courier: Courier,
+        *,
+        idle_seconds: float = 30.0,
+        before_pass: Callable[[], object] | None = None,
+    ) -> None:
         self.courier = courier
+        self.before_pass = before_pass  # queues mail first (notifications): see people/
         self.idle_seconds = idle_seconds
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -124,6 +132,8 @@ class MailThread:
         while not self._stop.is_set():
             self._wake.clear()
             try:
+                if self.before_pass is not None:
+                    self.before_pass()
                 self.courier.deliver_ready(self._stop)
                 wait = self._until_due()
             except Exception:  # keep serving; try again after a pause

@@ -28,6 +28,11 @@ class Postman:
         self.mail_from = mail_from
         self.on_queued = on_queued  # the serve process's mail thread, so it sends at once
 
+    def wake(self) -> None:
+        """Tell the sender there may be work (a notification to mail)."""
+        if self.on_queued is not None:
+            self.on_queued()
+
     def post(
         self,
         kind: str,
@@ -36,12 +41,13 @@ class Postman:
         to: str,
         key: str | None = None,
         valid_for: timedelta | None = None,
+        headers: dict[str, str] | None = None,
     ) -> bool:
         """Queue a ``kind`` mail to ``to``; False when one with ``key`` was queued before.
         ``valid_for``: how long its content (a link) stays useful; later it is not sent."""
         context = {"site_name": self.site_name, **context}
-        message = render_email(kind, context, to=to, sender=self.mail_from)
+        message = render_email(kind, context, to=to, sender=self.mail_from, headers=headers)
         queued = self.queue.enqueue(kind, message, key=key, valid_for=valid_for)
-        if queued and self.on_queued is not None:
-            self.on_queued()
+        if queued:
+            self.wake()
         return queued

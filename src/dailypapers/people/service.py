@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from dailypapers.accounts.service import UserNotFound
 from dailypapers.db import Database
+from dailypapers.errors import InvalidInput
 from dailypapers.models import Comment, Paper, Upvote, User
 from dailypapers.people.profiles import ProfileInput, ProfileLink, links_of
 from dailypapers.store import FeedItem, FeedQuery, FeedRepo
@@ -62,6 +63,14 @@ class ProfileService:
     def update(self, user: User, profile: ProfileInput) -> None:
         with self.db.writer.begin() as conn:
             conn.execute(update(User).where(User.id == user.id).values(**vars(profile)))
+
+    def set_mail(self, user: User, *, replies: str, mentions: str) -> None:
+        """Mail for replies and for mentions: "instant" or "off"."""
+        if {replies, mentions} - {"instant", "off"}:
+            raise InvalidInput("Choose instant or off for each kind of mail.")
+        with self.db.writer.begin() as conn:
+            values = {"mail_replies": replies, "mail_mentions": mentions}
+            conn.execute(update(User).where(User.id == user.id).values(**values))
 
     def _user(self, username: str) -> User:
         with Session(self.db.reader, expire_on_commit=False) as s:

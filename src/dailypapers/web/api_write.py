@@ -111,4 +111,5 @@ def comment(
 ) -> CommentCreated:
     """Comment on a paper (Markdown), or reply to a comment."""
     created = services.community.comment(user, arxiv_id, body.body, body.parent_id)
+    services.notification_mail.nudge()
     return CommentCreated(id=created.id, parent_id=created.parent_id, html=created.body_html)

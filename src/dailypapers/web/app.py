@@ -166,6 +166,8 @@ def create_app(
             courier = MailThread(courier_for(opened.db, settings, mailer)).start()
         postman = postman_for(opened.db, settings, courier.wake if courier else None)
         app.state.services = build_services(settings, opened, postman=postman, fetch=fetch)
+        if courier is not None:
+            courier.before_pass = app.state.services.notification_mail.queue_new
         threading.Thread(target=_warm, args=(app.state.services.search,), daemon=True).start()
         indexer = None
         if settings.embed_in_background:

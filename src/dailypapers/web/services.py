@@ -17,6 +17,7 @@ from dailypapers.ingest.arxiv_api import fetch_by_ids
 from dailypapers.ingest.http import ArxivOffline, client_for
 from dailypapers.mail.factory import postman_for
 from dailypapers.mail.postman import Postman
+from dailypapers.people.notification_mail import NotificationMail
 from dailypapers.people.notifications import NotificationRepo
 from dailypapers.people.service import ProfileService
 from dailypapers.ratelimit import RateLimiter
@@ -40,6 +41,7 @@ class Services:
     subscriptions: SubscriptionService
     profiles: ProfileService
     notifications: NotificationRepo
+    notification_mail: NotificationMail
     secret: str
 
 
@@ -94,5 +96,6 @@ def build_services(
         subscriptions=subscription_service(store, settings, postman),
         profiles=ProfileService(store.db, FeedRepo(store.db)),
         notifications=NotificationRepo(store.db),
+        notification_mail=NotificationMail(store.db, postman, secret, settings.base_url),
         secret=secret,
     )

@@ -15,7 +15,8 @@ from dailypapers.digest.factory import send_digests
 from dailypapers.ingest.http import client_for
 from dailypapers.ingest.listing import ingest_listing
 from dailypapers.ingest.oai import HarvestSummary, harvest
-from dailypapers.mail.factory import courier_for
+from dailypapers.mail.factory import courier_for, postman_for
+from dailypapers.people.notification_mail import NotificationMail
 from dailypapers.periods import last_complete, zone
 from dailypapers.search.embed import OnnxEmbedder
 from dailypapers.search.embeddings import EmbeddingRepo
@@ -102,7 +103,10 @@ def embed_job(ctx: JobContext) -> str:
 
 
 def mail_job(ctx: JobContext) -> str:
-    """Send the notices that are due (`serve` sends most at once; this catches the rest)."""
+    """Queue notification mail, then send what is due (`serve` does most of it at once)."""
+    postman = postman_for(ctx.store.db, ctx.settings)
+    secret = ctx.settings.resolved_secret_key()
+    NotificationMail(ctx.store.db, postman, secret, ctx.settings.base_url).queue_new()
     report = courier_for(ctx.store.db, ctx.settings).deliver_ready(ctx.stop)
     ctx.checkpoint()
     if report.stopped:

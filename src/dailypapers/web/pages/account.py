@@ -103,6 +103,19 @@ def save_profile(
     return RedirectResponse("/settings?profile=saved#profile", status_code=303)
 
 
+@router.post("/settings/notifications", dependencies=[Csrf])
+def save_notification_mail(
+    services: ServicesDep,
+    user: UserDep,
+    replies: Annotated[str, Form(max_length=10)] = "instant",
+    mentions: Annotated[str, Form(max_length=10)] = "instant",
+) -> Response:
+    if user is None:
+        return _login_redirect("/settings")
+    services.profiles.set_mail(user, replies=replies, mentions=mentions)
+    return RedirectResponse("/settings?notifications=saved#notifications", status_code=303)
+
+
 @router.post("/settings/digest", dependencies=[Csrf])
 def save_digest(
     request: Request,

@@ -88,6 +88,7 @@ def add_comment(
     if user is None:
         return RedirectResponse(f"/login?next=/papers/{paper.arxiv_id}", status_code=303)
     comment = services.community.comment(user, paper.arxiv_id, body, parent_id)
+    services.notification_mail.nudge()  # replies and mentions are mailed within seconds
     return _back(request, paper, f"#comment-{comment.id}")
 
 

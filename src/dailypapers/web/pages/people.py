@@ -7,9 +7,10 @@ import hashlib
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from dailypapers.errors import InvalidInput
 from dailypapers.people.avatars import avatar_svg
 from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
-from dailypapers.web.render import render
+from dailypapers.web.render import message_page, render
 
 router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
 AVATAR_CACHE = "public, max-age=86400, stale-while-revalidate=604800"
@@ -61,3 +62,25 @@ def read_all(services: ServicesDep, user: UserDep) -> Response:
         return _login("/notifications")
     services.notifications.mark_read(user.id)
     return RedirectResponse("/notifications", status_code=303)
+
+
+@router.get("/notifications/unsubscribe/{token}", response_class=HTMLResponse)
+def unsubscribe_page(request: Request, token: str) -> HTMLResponse:
+    """Shows a button; changes nothing (link scanners and previews issue GETs)."""
+    return render(request, "unsubscribe_notifications.html", {"token": token})
+
+
+@router.post("/notifications/unsubscribe/{token}", response_class=HTMLResponse)
+def unsubscribe(request: Request, services: ServicesDep, token: str) -> HTMLResponse:
+    """One-click unsubscribe (RFC 8058): the signed URL is the key, no session needed."""
+    try:
+        user, kind = services.notification_mail.unsubscribe(token)
+    except InvalidInput as exc:
+        return message_page(request, "Link not valid", str(exc), status=400)
+    what = "replies to your comments" if kind == "reply" else "mentions of you"
+    return message_page(
+        request,
+        "No more of these mails",
+        f"{user.email} gets no more mail about {what}. They still show in the site.",
+        link=("/settings#notifications", "Mail settings"),
+    )
