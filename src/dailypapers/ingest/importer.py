@@ -8,11 +8,13 @@ skipped.
 
 from __future__ import annotations
 
+import ctypes
 import gzip
 import io
 import json
 import multiprocessing
 import os
+import signal
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,6 +30,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 MAX_LINE_BYTES = 1 << 20  # a single paper is a few kB; a megabyte line is not a paper
 MAX_KEPT_REJECTIONS = 20
 PIPELINE_BYTES = 4 << 20  # from this file size on, parsing runs in a second process
+PR_SET_PDEATHSIG = 1  # Linux prctl(2): a signal for this process when its parent dies
 
 ProgressCallback = Callable[[int, int], None]  # (bytes read so far, total bytes)
 
@@ -168,7 +171,9 @@ class _Pipelined:
     def __init__(self) -> None:
         # fork: the child needs nothing but this module, already loaded (spawn would run the
         # caller's __main__ again, which a script or `python -` cannot stand).
-        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        self.pool = ProcessPoolExecutor(
+            1, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent
+        )
         self.pending: deque[Future[Parsed]] = deque()
 
     def __enter__(self) -> _Pipelined:
@@ -188,6 +193,19 @@ class _Pipelined:
     def rest(self, summary: ImportSummary) -> Iterator[Records]:
         while self.pending:
             yield _merged(self.pending.popleft().result(), summary)
+
+
+def _die_with_parent() -> None:
+    """The parser must not outlive the import: a forked child holds copies of the parent's
+    database sockets, and a PostgreSQL backend whose client was killed (kill -9) would keep
+    its transaction and writer lock open for as long as an orphaned child lives."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the child ends with its call queue
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _merged(parsed: Parsed, summary: ImportSummary) -> Records:
