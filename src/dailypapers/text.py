@@ -48,6 +48,12 @@ def _collapse(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def excerpt(text: str, limit: int) -> str:
+    """``text`` on one line, cut at ``limit`` characters with an ellipsis."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
 def counted(count: int, noun: str) -> str:
     """'1 comment', '2 comments', '0 upvotes' (English nouns that take an s)."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"

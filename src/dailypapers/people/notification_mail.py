@@ -14,24 +14,20 @@ import logging
 from datetime import timedelta
 
 from itsdangerous import BadData, URLSafeSerializer
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from dailypapers.db import Database
 from dailypapers.errors import InvalidInput
 from dailypapers.mail.postman import Postman
 from dailypapers.models import Comment, Notification, Paper, User, utcnow
+from dailypapers.text import excerpt
 
 log = logging.getLogger(__name__)
 KINDS = {"reply": "mail_replies", "mention": "mail_mentions"}  # kind → the user's setting
 CHOICES = ("instant", "off")
 FRESH = timedelta(days=2)  # older notifications are not mailed any more
 BATCH = 100
-
-
-def _excerpt(body: str, limit: int = 600) -> str:
-    text = " ".join(body.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class NotificationMail:
@@ -98,7 +94,7 @@ class NotificationMail:
                 Comment.deleted_at.is_(None),
                 Comment.hidden_at.is_(None),
             )
-            .where(wants[0] | wants[1])
+            .where(or_(*wants))
             .order_by(Notification.id)
             .limit(BATCH)
         )
@@ -114,7 +110,7 @@ class NotificationMail:
             "actor": actor.username,
             "username": recipient.username,
             "paper_title": " ".join(paper.title.split()),
-            "excerpt": _excerpt(comment.body),
+            "excerpt": excerpt(comment.body, 600),
             "link": f"{self.base}/papers/{paper.arxiv_id}#comment-{comment.id}",
             "unsubscribe_url": unsubscribe,
             "settings_url": f"{self.base}/settings#notifications",

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from dailypapers.db import Database
 from dailypapers.models import Comment, Notification, Paper, User, utcnow
+from dailypapers.text import excerpt
 
 MENTION_AT = re.compile(r"@([A-Za-z0-9][A-Za-z0-9_-]{1,29})\b")  # a username after "@"
 MENTION = re.compile(r"(?<![\w@/.-])" + MENTION_AT.pattern)  # not inside an address or path
@@ -81,11 +82,6 @@ class NotificationView:
         return f"/papers/{self.arxiv_id}#comment-{self.comment_id}"
 
 
-def _excerpt(body: str, limit: int = 160) -> str:
-    text = " ".join(body.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 class NotificationRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -139,7 +135,7 @@ class NotificationRepo:
                 title,
                 arxiv_id,
                 n.comment_id,
-                _excerpt(body),
+                excerpt(body, 160),
                 n.created_at,
                 n.read_at is not None,
             )

@@ -19,6 +19,7 @@ from dailypapers.errors import InvalidInput
 from dailypapers.models import Comment, Paper, Upvote, User
 from dailypapers.people.profiles import ProfileInput, ProfileLink, links_of
 from dailypapers.store import FeedItem, FeedQuery, FeedRepo
+from dailypapers.text import excerpt
 
 ACTIVITY_LIMIT = 50
 
@@ -50,11 +51,6 @@ class ProfilePage:
     upvoted: list[Paper] = field(default_factory=list)
 
 
-def _excerpt(body: str, limit: int = 200) -> str:
-    text = " ".join(body.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 class ProfileService:
     def __init__(self, db: Database, feeds: FeedRepo) -> None:
         self.db = db
@@ -72,7 +68,7 @@ class ProfileService:
             values = {"mail_replies": replies, "mail_mentions": mentions}
             conn.execute(update(User).where(User.id == user.id).values(**values))
 
-    def _user(self, username: str) -> User:
+    def user(self, username: str) -> User:
         with Session(self.db.reader, expire_on_commit=False) as s:
             found = s.scalars(select(User).where(User.username == username)).one_or_none()
         if found is None:
@@ -80,7 +76,7 @@ class ProfileService:
         return found
 
     def page(self, username: str, viewer: User | None) -> ProfilePage:
-        user = self._user(username)
+        user = self.user(username)
         own = viewer is not None and viewer.id == user.id
 
         def section(public: bool) -> Section:
@@ -117,7 +113,7 @@ class ProfileService:
         )
         with Session(self.db.reader, expire_on_commit=False) as s:
             rows = s.execute(stmt).all()
-        return [CommentActivity(p, c.id, _excerpt(c.body), c.created_at) for c, p in rows]
+        return [CommentActivity(p, c.id, excerpt(c.body, 200), c.created_at) for c, p in rows]
 
     def upvoted_by(self, user_id: int) -> list[Paper]:
         stmt = (

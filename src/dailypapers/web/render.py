@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
@@ -97,6 +97,11 @@ def render(
     return templates.TemplateResponse(
         request, template, base | (context or {}), status_code=status_code
     )
+
+
+def login_redirect(path: str) -> RedirectResponse:
+    """To the log-in page, and back to ``path`` after it."""
+    return RedirectResponse(f"/login?next={path}", status_code=303)
 
 
 def message_page(

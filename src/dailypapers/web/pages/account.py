@@ -15,14 +15,10 @@ from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
 from dailypapers.web.errors import status_of
 from dailypapers.web.pages.digest_form import DigestChoice, DigestForm
 from dailypapers.web.pages.profile_form import ProfileForm, ProfileFormDep
-from dailypapers.web.render import render
+from dailypapers.web.render import login_redirect, render
 from dailypapers.web.services import Services
 
 router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
-
-
-def _login_redirect(path: str) -> RedirectResponse:
-    return RedirectResponse(f"/login?next={path}", status_code=303)
 
 
 def _submit_page(
@@ -40,7 +36,7 @@ def _submit_page(
 @router.get("/submit", response_class=HTMLResponse)
 def submit_form(request: Request, user: UserDep) -> Response:
     if user is None:
-        return _login_redirect("/submit")
+        return login_redirect("/submit")
     return _submit_page(request)
 
 
@@ -52,7 +48,7 @@ def submit(
     paper: Annotated[str, Form(max_length=500)],
 ) -> Response:
     if user is None:
-        return _login_redirect("/submit")
+        return login_redirect("/submit")
     try:
         result = services.community.submit(user, paper)
     except ServiceError as exc:  # bad ids, the daily limit, unknown papers, arXiv down
@@ -67,7 +63,7 @@ def submit(
 @router.get("/settings", response_class=HTMLResponse)
 def settings_page(request: Request, services: ServicesDep, user: UserDep) -> Response:
     if user is None:
-        return _login_redirect("/settings")
+        return login_redirect("/settings")
     return render(request, "settings.html", _settings(services, user))
 
 
@@ -94,7 +90,7 @@ def save_profile(
     form: ProfileFormDep,
 ) -> Response:
     if user is None:
-        return _login_redirect("/settings")
+        return login_redirect("/settings")
     try:
         services.profiles.update(user, form.checked())
     except ProfileError as exc:
@@ -111,7 +107,7 @@ def save_notification_mail(
     mentions: Annotated[str, Form(max_length=10)] = "instant",
 ) -> Response:
     if user is None:
-        return _login_redirect("/settings")
+        return login_redirect("/settings")
     services.profiles.set_mail(user, replies=replies, mentions=mentions)
     return RedirectResponse("/settings?notifications=saved#notifications", status_code=303)
 
@@ -124,7 +120,7 @@ def save_digest(
     choice: DigestForm,
 ) -> Response:
     if user is None:
-        return _login_redirect("/settings")
+        return login_redirect("/settings")
     try:
         services.subscriptions.subscribe(
             user.email, choice.frequency, choice.interests(), user=user
@@ -138,7 +134,7 @@ def save_digest(
 @router.post("/settings/digest/cancel", dependencies=[Csrf])
 def cancel_digest(services: ServicesDep, user: UserDep) -> Response:
     if user is None:
-        return _login_redirect("/settings")
+        return login_redirect("/settings")
     services.subscriptions.cancel_for(user)
     return RedirectResponse("/settings?digest=cancelled#digest", status_code=303)
 
@@ -151,7 +147,7 @@ def create_token(
     name: Annotated[str, Form(min_length=1, max_length=100)],
 ) -> Response:
     if user is None:
-        return _login_redirect("/settings")
+        return login_redirect("/settings")
     token = services.accounts.create_api_token(user, name)
     page = render(request, "settings.html", _settings(services, user, new_token=token))
     page.headers["Cache-Control"] = "no-store"  # the secret is shown once and never cached
@@ -161,6 +157,6 @@ def create_token(
 @router.post("/settings/tokens/{token_id}/delete", dependencies=[Csrf])
 def delete_token(token_id: RowId, services: ServicesDep, user: UserDep) -> Response:
     if user is None:
-        return _login_redirect("/settings")
+        return login_redirect("/settings")
     services.accounts.revoke_api_token(user, token_id)
     return RedirectResponse("/settings", status_code=303)

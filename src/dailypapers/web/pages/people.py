@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from dailypapers.errors import InvalidInput
 from dailypapers.people.avatars import avatar_svg
 from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
-from dailypapers.web.render import message_page, render
+from dailypapers.web.render import login_redirect, message_page, render
 
 router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
 AVATAR_CACHE = "public, max-age=86400, stale-while-revalidate=604800"
@@ -26,7 +26,7 @@ def profile(request: Request, username: str, services: ServicesDep, user: UserDe
 
 @router.get("/avatars/{username}.svg")
 def avatar(request: Request, username: str, services: ServicesDep) -> Response:
-    svg = avatar_svg(services.profiles.page(username, None).user)
+    svg = avatar_svg(services.profiles.user(username))
     etag = '"' + hashlib.sha256(svg.encode()).hexdigest()[:16] + '"'
     headers = {"Cache-Control": AVATAR_CACHE, "ETag": etag, "Content-Security-Policy": AVATAR_CSP}
     if request.headers.get("if-none-match") == etag:
@@ -34,14 +34,10 @@ def avatar(request: Request, username: str, services: ServicesDep) -> Response:
     return Response(svg, media_type="image/svg+xml", headers=headers)
 
 
-def _login(path: str) -> RedirectResponse:
-    return RedirectResponse(f"/login?next={path}", status_code=303)
-
-
 @router.get("/notifications", response_class=HTMLResponse)
 def notifications(request: Request, services: ServicesDep, user: UserDep) -> Response:
     if user is None:
-        return _login("/notifications")
+        return login_redirect("/notifications")
     items = services.notifications.latest(user.id)
     return render(request, "notifications.html", {"items": items})
 
@@ -50,7 +46,7 @@ def notifications(request: Request, services: ServicesDep, user: UserDep) -> Res
 def open_notification(notification_id: RowId, services: ServicesDep, user: UserDep) -> Response:
     """Mark it read and go to the comment (a link, so it opens like any other)."""
     if user is None:
-        return _login("/notifications")
+        return login_redirect("/notifications")
     found = services.notifications.one(user.id, notification_id)
     services.notifications.mark_read(user.id, notification_id)
     return RedirectResponse(found.url if found else "/notifications", status_code=303)
@@ -59,7 +55,7 @@ def open_notification(notification_id: RowId, services: ServicesDep, user: UserD
 @router.post("/notifications/read", dependencies=[Csrf])
 def read_all(services: ServicesDep, user: UserDep) -> Response:
     if user is None:
-        return _login("/notifications")
+        return login_redirect("/notifications")
     services.notifications.mark_read(user.id)
     return RedirectResponse("/notifications", status_code=303)
 
