@@ -130,3 +130,29 @@ def test_the_app_builds_the_keyword_index_when_it_starts(
         while not state.exists() and time.monotonic() < deadline:
             time.sleep(0.05)  # no request made: the start-up warm-up builds it
         assert json.loads(state.read_text())["applied"] == 2
+
+
+def test_an_index_opened_while_another_builds_the_first_one_leaves_its_files(
+    corpus: PaperStore, tmp_path: Path
+) -> None:
+    """Three digest runs started at once on a new data directory: the later ones must not
+    take the missing state file for an old layout and delete the first one's segments."""
+    building = TextIndex(corpus.db, tmp_path)
+    assert building.searcher().num_docs == 2
+    files = sorted(path.name for path in (tmp_path / "tantivy").iterdir())
+    (tmp_path / "state.json").unlink()  # committed, the state not yet written
+    later = TextIndex(corpus.db, tmp_path)
+    assert sorted(path.name for path in (tmp_path / "tantivy").iterdir()) == files
+    assert found(later, "experts") == [pid(corpus, "2601.00001")]
+    assert found(building, "diffusion") == [pid(corpus, "2601.00002")]
+
+
+def test_an_index_of_another_schema_version_is_started_over(
+    corpus: PaperStore, tmp_path: Path
+) -> None:
+    TextIndex(corpus.db, tmp_path).sync()
+    (tmp_path / "tantivy" / "stale-segment.idx").write_text("from an older layout")
+    (tmp_path / "state.json").write_text(json.dumps({"schema": 0, "applied": 1}))
+    index = TextIndex(corpus.db, tmp_path)
+    assert not (tmp_path / "tantivy" / "stale-segment.idx").exists()
+    assert found(index, "experts") == [pid(corpus, "2601.00001")]

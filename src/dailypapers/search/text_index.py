@@ -114,8 +114,10 @@ class TextIndex:
         path = None
         if self.directory is not None:
             files = self.directory / "tantivy"  # only ever removes what it made
-            if self._state().get("schema") != SCHEMA_VERSION:
-                shutil.rmtree(files, ignore_errors=True)  # an older layout: start over
+            # An older layout: start over. No state at all is not one: another process
+            # may be building the first index here (it writes the state last).
+            if self._state().get("schema", SCHEMA_VERSION) != SCHEMA_VERSION:
+                shutil.rmtree(files, ignore_errors=True)
             files.mkdir(parents=True, exist_ok=True)
             path = str(files)
         index = tantivy.Index(SCHEMA, path=path, reuse=True)
