@@ -75,7 +75,7 @@ def test_paper_page_tags_links_and_citation(client: TestClient, seeded: PaperSto
     assert page.count('<meta name="citation_author"') == 2
     assert '<meta name="citation_pdf_url" content="https://arxiv.org/pdf/2602.00003">' in page
     assert '<meta property="og:title" content="Paper 3 on transformers">' in page
-    assert 'href="/search?q=author:%22Ada%20Lovelace%22"' in page
+    assert '<a href="/authors/ada-lovelace">Ada Lovelace</a>' in page
     assert "@misc{lovelace" in page and "eprint = {2602.00003}" in page
     assert 'id="similar"' in page and "/static/katex/katex.min.js" in page
     assert 'href="https://arxiv.org/abs/2602.00003"' in page

@@ -6,6 +6,8 @@ An action and its log row are written in one transaction; so are an undo and its
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -34,9 +36,22 @@ class AlreadyDone(Conflict):
     """The action has no effect: already hidden, removed, suspended or undone."""
 
 
+Reversal = Callable[[Connection, int], None]  # undo one logged action, by its target id
+
+
 class ModerationService:
-    def __init__(self, db: Database) -> None:
+    """Moderation on comments, the feed and accounts; ``reversals`` and ``labels`` add what
+    other services log here (authorship claims) so that the log can show and undo them."""
+
+    def __init__(
+        self,
+        db: Database,
+        reversals: Mapping[str, Reversal] | None = None,
+        labels: Mapping[str, str] | None = None,
+    ) -> None:
         self.db = db
+        self.reversals = {**_REVERSE, **(reversals or {})}
+        self.labels = {**LABELS, **(labels or {})}
 
     @staticmethod
     def require_admin(user: User | None) -> User:
@@ -64,7 +79,7 @@ class ModerationService:
             _count_comment(conn, row.paper_id, -1)
             label = row.body[:120] or "(empty comment)"
             url = f"/papers/{row.arxiv_id}#comment-{comment_id}"
-            return _log(conn, admin, "hide_comment", comment_id, label, url, reason)
+            return log_action(conn, admin, "hide_comment", comment_id, label, url, reason)
 
     def remove_entry(self, user: User | None, paper: Paper, reason: str) -> ModerationAction:
         admin = self.require_admin(user)
@@ -78,7 +93,7 @@ class ModerationService:
             if removed is None:
                 raise AlreadyDone("That paper is not on a daily feed.")
             url = f"/papers/{paper.arxiv_id}"
-            return _log(conn, admin, "remove_entry", paper.id, paper.title, url, reason)
+            return log_action(conn, admin, "remove_entry", paper.id, paper.title, url, reason)
 
     def suspend(self, user: User | None, target: User, reason: str) -> ModerationAction:
         admin = self.require_admin(user)
@@ -95,7 +110,7 @@ class ModerationService:
                 raise AlreadyDone(f"{target.username} is already suspended.")
             conn.execute(delete(SessionRecord).where(SessionRecord.user_id == target.id))
             url = f"/users/{target.username}"
-            return _log(conn, admin, "suspend_user", target.id, target.username, url, reason)
+            return log_action(conn, admin, "suspend_user", target.id, target.username, url, reason)
 
     def restore(self, user: User | None, target: User) -> None:
         """Lift a suspension: undo the action that made it (or, for one older than the log,
@@ -142,12 +157,12 @@ class ModerationService:
                 raise AlreadyDone("No such moderation action.")
             if action.undone_at is not None:
                 raise AlreadyDone("That action was already undone.")
-            _REVERSE[action.action](s.connection(), action.target_id)
+            self.reversals[action.action](s.connection(), action.target_id)
             action.undone_at, action.undone_by_id = utcnow(), admin.id
         return action
 
 
-def _log(
+def log_action(
     conn: Connection,
     admin: User,
     action: str,

@@ -3,6 +3,7 @@ module per concern. Schema changes go through Alembic migrations in
 ``dailypapers/migrations``; a test checks that the migrations produce exactly these tables."""
 
 from dailypapers.models.accounts import ApiToken, RateLimitWindow, SessionRecord
+from dailypapers.models.authors import Author, AuthorClaim, HiddenAuthorship
 from dailypapers.models.base import MAX_ID, NAMING, Base, utcnow
 from dailypapers.models.community import Comment, ModerationAction, Upvote
 from dailypapers.models.mail import DigestOutbox, DigestSentPaper, MailOutbox, Subscription
@@ -11,6 +12,7 @@ from dailypapers.models.papers import (
     DailyEntry,
     HarvestState,
     Paper,
+    PaperAuthor,
     PaperEmbedding,
     PaperSentences,
 )
@@ -20,17 +22,21 @@ __all__ = [
     "MAX_ID",
     "NAMING",
     "ApiToken",
+    "Author",
+    "AuthorClaim",
     "Base",
     "Comment",
     "DailyEntry",
     "DigestOutbox",
     "DigestSentPaper",
     "HarvestState",
+    "HiddenAuthorship",
     "JobRun",
     "MailOutbox",
     "ModerationAction",
     "Notification",
     "Paper",
+    "PaperAuthor",
     "PaperEmbedding",
     "PaperSentences",
     "RateLimitWindow",

@@ -137,3 +137,19 @@ class PaperSentences(Base):
     model: Mapped[str] = mapped_column(String(64), index=True)
     vectors: Mapped[bytes] = mapped_column(LargeBinary)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class PaperAuthor(Base):
+    """One author of one paper, as printed and as a key (people/author_names.py): written
+    with the paper in the same transaction, so an author's papers are one indexed lookup."""
+
+    __tablename__ = "paper_authors"
+
+    paper_id: Mapped[int] = mapped_column(
+        ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    author_key: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(500))
+
+    __table_args__ = (Index("ix_paper_authors_author_key_paper_id", "author_key", "paper_id"),)

@@ -31,11 +31,13 @@ from dailypapers.models import (
     DailyEntry,
     HarvestState,
     Paper,
+    PaperAuthor,
     PaperEmbedding,
     PaperSentences,
     User,
     utcnow,
 )
+from dailypapers.people.author_names import authorship_rows
 from dailypapers.records import PaperRecord
 from dailypapers.store.merge import MERGEABLE, Outcome, merge_paper, new_paper_values
 
@@ -120,6 +122,11 @@ class PaperStore:
                 updates.append((row["id"], changes))
                 result.outcomes[arxiv_id] = Outcome.UPDATED
         self._apply(conn, inserts, updates, result)
+        changed = {pid: changes["authors"] for pid, changes in updates if "authors" in changes}
+        if changed:
+            conn.execute(delete(PaperAuthor).where(PaperAuthor.paper_id.in_(list(changed))))
+        new = {result.paper_ids[row["arxiv_id"]]: row["authors"] for row in inserts}
+        self._write_authors(conn, new | changed)
         result.daily_added = self._add_daily(conn, latest.values(), result.paper_ids)
         for outcome in result.outcomes.values():
             setattr(result, outcome.value, getattr(result, outcome.value) + 1)
@@ -165,6 +172,13 @@ class PaperStore:
                 .values({c: bindparam(f"v_{c}") for c in columns})
             )
             conn.execute(update_stmt, params_list)
+
+    @staticmethod
+    def _write_authors(conn: Connection, authors: dict[int, list[str]]) -> None:
+        """Each paper's authors as keys (a changed list replaces the old rows)."""
+        rows = [row for pid, names in authors.items() for row in authorship_rows(pid, names)]
+        if rows:
+            conn.execute(insert(PaperAuthor), rows)
 
     def _add_daily(self, conn: Connection, records: Any, paper_ids: dict[str, int]) -> int:
         rows = [

@@ -19,7 +19,7 @@ from dailypapers.trending import trending_items
 from dailypapers.web.deps import ServicesDep
 from dailypapers.web.openapi import ArxivIdPath, errors
 from dailypapers.web.schemas import DailyPaper, PaperOut, SearchResult
-from dailypapers.web.serialize import daily_json, paper_json, search_results_json
+from dailypapers.web.serialize import daily_list_json, paper_json, search_results_json
 from dailypapers.web.services import Services
 
 
@@ -80,7 +80,7 @@ def daily_papers(
     """Papers on the daily feed of a date, ISO week or month (default: the latest day)."""
     if sort == "trending" and not (date or week or month):
         ranked = trending_items(services.feeds, limit, p * limit)
-        return [daily_json(item) for item, _ in ranked]
+        return daily_list_json([item for item, _ in ranked], services.identities)
     period = _period(services, date, week, month)
     if period is None:
         return []
@@ -92,7 +92,7 @@ def daily_papers(
         limit=limit,
         offset=p * limit,
     )
-    return [daily_json(item) for item in services.feeds.items(query)]
+    return daily_list_json(services.feeds.items(query), services.identities)
 
 
 @router.get("/papers/search", response_model=list[SearchResult], responses=errors(400, 422, 503))
@@ -104,7 +104,9 @@ def search_papers(
 ) -> list[dict[str, Any]]:
     """Hybrid (keyword + semantic) search; the query language is in docs/search.md."""
     found = services.search.search(q, limit=limit, sort=sort, snippets=False)
-    return search_results_json([hit.paper for hit in found.hits], services.feeds)
+    return search_results_json(
+        [hit.paper for hit in found.hits], services.feeds, services.identities
+    )
 
 
 @router.get(
@@ -118,7 +120,7 @@ def similar_papers(
     """Papers similar to this one (itself excluded), best first."""
     found = _paper_or_error(services, arxiv_id)
     similar = services.search.similar(found, limit=limit)
-    return search_results_json([hit.paper for hit in similar], services.feeds)
+    return search_results_json([hit.paper for hit in similar], services.feeds, services.identities)
 
 
 def _paper_or_error(services: Services, arxiv_id: str) -> Paper:
@@ -131,6 +133,7 @@ def paper(arxiv_id: ArxivIdPath, services: ServicesDep) -> dict[str, Any]:
     """One paper by arXiv id (any accepted form); 404 when it is not here."""
     found = _paper_or_error(services, arxiv_id)
     item = services.feeds.entry_for(found.id)
+    who = services.identities.of([found.id]).get(found.id)
     if item is None:
-        return paper_json(found)
-    return paper_json(found, item.entry, item.submitter)
+        return paper_json(found, who=who)
+    return paper_json(found, item.entry, item.submitter, who)

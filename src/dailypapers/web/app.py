@@ -34,6 +34,7 @@ from dailypapers.web.observability import Observability
 from dailypapers.web.pages import (
     account,
     auth,
+    authors,
     feed,
     moderation,
     paper,
@@ -205,6 +206,7 @@ def create_app(
         auth.router,
         account.router,
         people.router,
+        authors.router,
         moderation.router,  # before paper's catch-all POST /papers/{id}/… routes
         search.router,
         subscribe.router,

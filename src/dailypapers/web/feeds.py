@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from dailypapers.models import Paper, utcnow
 from dailypapers.periods import day_period
@@ -104,3 +104,14 @@ def search(
     entries = [(paper, paper.published) for paper in papers]
     paths = (f"/feeds/search.{fmt}?q={quote(q)}", f"/search?q={quote(q)}")
     return _feed(request, services, fmt, f"Search: {q}", paths, entries)
+
+
+@router.get("/authors/{key}.{fmt}", response_class=Response, responses=feed_responses())
+def author(request: Request, key: str, fmt: Format, services: ServicesDep) -> Response:
+    """An author's newest papers (their merged and verified names included)."""
+    page = services.authors.page(key, limit=FEED_SIZE)
+    if page.moved_to is not None:
+        return RedirectResponse(f"/feeds/authors/{quote(page.moved_to)}.{fmt}", status_code=301)
+    entries = [(found.paper, found.paper.published) for found in page.papers]
+    paths = (f"/feeds/authors/{quote(key)}.{fmt}", f"/authors/{quote(key)}")
+    return _feed(request, services, fmt, f"Papers by {page.name}", paths, entries)

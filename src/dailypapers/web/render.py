@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -12,10 +12,14 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from dailypapers import __version__
-from dailypapers.models import Paper
+from dailypapers.models import Paper, User
+from dailypapers.people.avatars import avatar_path
 from dailypapers.text import counted, strip_controls
 from dailypapers.web.deps import current_user, get_services
 from dailypapers.web.security import CSRF_FIELD, csrf_token
+
+if TYPE_CHECKING:
+    from dailypapers.web.services import Services
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))  # autoescape on for .html
@@ -68,6 +72,7 @@ def printable(value: Any) -> Any:
 
 templates.env.finalize = printable
 templates.env.filters["authors_short"] = authors_short
+templates.env.filters["avatar_url"] = avatar_path
 templates.env.filters["counted"] = counted
 templates.env.filters["published_label"] = published_label
 templates.env.filters["time_ago"] = time_ago
@@ -97,6 +102,14 @@ def render(
     return templates.TemplateResponse(
         request, template, base | (context or {}), status_code=status_code
     )
+
+
+def cards_context(services: Services, user: User | None, paper_ids: list[int]) -> dict[str, Any]:
+    """What a list of paper cards needs: the viewer's upvotes and the verified authors."""
+    return {
+        "voted": services.community.voted(user, paper_ids),
+        "who": services.identities.of(paper_ids),
+    }
 
 
 def login_redirect(path: str) -> RedirectResponse:

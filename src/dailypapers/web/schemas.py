@@ -30,6 +30,8 @@ class PaperAuthor(Model):
     id: str = Field(alias="_id")
     name: str
     hidden: bool = False
+    user: HfUser | None = Field(None, description="The verified author's account")
+    status: str | None = Field(None, description='"claimed_verified" for a verified author')
 
 
 class PaperOut(Model):

@@ -11,6 +11,7 @@ from typing import Any
 
 from dailypapers.models import DailyEntry, Paper, User
 from dailypapers.people.avatars import avatar_path
+from dailypapers.people.identities import STATUS, Identities, PaperIdentities
 from dailypapers.store import FeedItem, FeedRepo
 
 
@@ -33,15 +34,29 @@ def user_json(user: User | None) -> dict[str, Any] | None:
     }
 
 
+def authors_json(paper: Paper, who: PaperIdentities | None) -> list[dict[str, Any]]:
+    """HF's ``authors[]``: a verified author adds ``user`` and ``status``."""
+    found = who.by_position if who else {}
+    authors = []
+    for i, name in enumerate(paper.authors):
+        author: dict[str, Any] = {"_id": f"{paper.arxiv_id}:{i}", "name": name, "hidden": False}
+        identity = found.get(i)
+        if identity is not None:
+            author |= {"user": user_json(identity.user), "status": STATUS}
+            author["hidden"] = identity.hidden
+        authors.append(author)
+    return authors
+
+
 def paper_json(
-    paper: Paper, entry: DailyEntry | None = None, submitter: User | None = None
+    paper: Paper,
+    entry: DailyEntry | None = None,
+    submitter: User | None = None,
+    who: PaperIdentities | None = None,
 ) -> dict[str, Any]:
     return {
         "id": paper.arxiv_id,
-        "authors": [
-            {"_id": f"{paper.arxiv_id}:{i}", "name": name, "hidden": False}
-            for i, name in enumerate(paper.authors)
-        ],
+        "authors": authors_json(paper, who),
         "publishedAt": iso(paper.published),
         "submittedOnDailyAt": iso(entry.submitted_at) if entry else None,
         "submittedOnDailyBy": user_json(submitter),
@@ -60,11 +75,11 @@ def paper_json(
     }
 
 
-def daily_json(item: FeedItem) -> dict[str, Any]:
+def daily_json(item: FeedItem, who: PaperIdentities | None = None) -> dict[str, Any]:
     """One entry of /api/daily_papers: the paper, plus who put it on the feed and when."""
     paper = item.paper
     return {
-        "paper": paper_json(paper, item.entry, item.submitter),
+        "paper": paper_json(paper, item.entry, item.submitter, who),
         "publishedAt": iso(item.entry.submitted_at),
         "submittedOnDailyAt": iso(item.entry.submitted_at),
         "title": paper.title,
@@ -72,19 +87,21 @@ def daily_json(item: FeedItem) -> dict[str, Any]:
         "thumbnail": None,
         "numComments": paper.num_comments,
         "submittedBy": user_json(item.submitter),
-        "isAuthorParticipating": False,
+        "isAuthorParticipating": bool(who and who.participating),
         # huggingface_hub reads these two from the top level of each item
         "githubRepo": paper.github_url,
         "projectPage": paper.project_url,
     }
 
 
-def search_json(paper: Paper, item: FeedItem | None = None) -> dict[str, Any]:
+def search_json(
+    paper: Paper, item: FeedItem | None = None, who: PaperIdentities | None = None
+) -> dict[str, Any]:
     """One result of /api/papers/search or /similar, in the daily shape; the feed entry's
     fields are filled when the paper is on a daily feed."""
     entry, submitter = (item.entry, item.submitter) if item else (None, None)
     return {
-        "paper": paper_json(paper, entry, submitter),
+        "paper": paper_json(paper, entry, submitter, who),
         "publishedAt": iso(paper.published),
         "submittedOnDailyAt": iso(entry.submitted_at) if entry else None,
         "submittedBy": user_json(submitter),
@@ -94,6 +111,14 @@ def search_json(paper: Paper, item: FeedItem | None = None) -> dict[str, Any]:
     }
 
 
-def search_results_json(papers: list[Paper], feeds: FeedRepo) -> list[dict[str, Any]]:
-    entries = feeds.entries_for([paper.id for paper in papers])
-    return [search_json(paper, entries.get(paper.id)) for paper in papers]
+def search_results_json(
+    papers: list[Paper], feeds: FeedRepo, identities: Identities
+) -> list[dict[str, Any]]:
+    ids = [paper.id for paper in papers]
+    entries, who = feeds.entries_for(ids), identities.of(ids)
+    return [search_json(paper, entries.get(paper.id), who.get(paper.id)) for paper in papers]
+
+
+def daily_list_json(items: list[FeedItem], identities: Identities) -> list[dict[str, Any]]:
+    who = identities.of(item.paper.id for item in items)
+    return [daily_json(item, who.get(item.paper.id)) for item in items]

@@ -17,6 +17,11 @@ from dailypapers.ingest.arxiv_api import fetch_by_ids
 from dailypapers.ingest.http import ArxivOffline, client_for
 from dailypapers.mail.factory import postman_for
 from dailypapers.mail.postman import Postman
+from dailypapers.people.authors import AuthorService
+from dailypapers.people.claims import LABELS as CLAIM_LABELS
+from dailypapers.people.claims import REVERSALS as CLAIM_REVERSALS
+from dailypapers.people.claims import ClaimService
+from dailypapers.people.identities import Identities
 from dailypapers.people.notification_mail import NotificationMail
 from dailypapers.people.notifications import NotificationRepo
 from dailypapers.people.service import ProfileService
@@ -42,6 +47,9 @@ class Services:
     profiles: ProfileService
     notifications: NotificationRepo
     notification_mail: NotificationMail
+    authors: AuthorService
+    claims: ClaimService
+    identities: Identities
     secret: str
 
 
@@ -89,7 +97,7 @@ def build_services(
         accounts=accounts,
         community=community,
         limiter=RateLimiter(store.db),
-        moderation=ModerationService(store.db),
+        moderation=ModerationService(store.db, CLAIM_REVERSALS, CLAIM_LABELS),
         search=build_search(
             store, data_dir=settings.data_dir, max_tokens=settings.embed_max_tokens
         ),
@@ -97,5 +105,8 @@ def build_services(
         profiles=ProfileService(store.db, FeedRepo(store.db)),
         notifications=NotificationRepo(store.db),
         notification_mail=NotificationMail(store.db, postman, secret, settings.base_url),
+        authors=AuthorService(store.db),
+        claims=ClaimService(store.db, postman, settings.base_url),
+        identities=Identities(store.db),
         secret=secret,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -23,7 +23,7 @@ from dailypapers.store import FeedItem, FeedQuery
 from dailypapers.store.feeds import FeedSort
 from dailypapers.trending import trending_items
 from dailypapers.web.deps import ServicesDep, UserDep
-from dailypapers.web.render import render
+from dailypapers.web.render import cards_context, render
 from dailypapers.web.services import Services
 
 router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
@@ -32,8 +32,8 @@ SortParam = Annotated[Literal["upvotes", "newest"], Query()]
 PageParam = Annotated[int, Query(ge=0, le=1000)]
 
 
-def _voted(services: Services, user: User | None, items: list[FeedItem]) -> set[int]:
-    return services.community.voted(user, [i.paper.id for i in items])
+def _cards(services: Services, user: User | None, items: list[FeedItem]) -> dict[str, Any]:
+    return cards_context(services, user, [i.paper.id for i in items])
 
 
 def _neighbours(services: Services, period: Period) -> tuple[Period | None, Period | None]:
@@ -75,15 +75,11 @@ def render_period(
             "has_more": (page + 1) * PAGE_SIZE < total,
             "prev": prev,
             "next": nxt,
-            "voted": _voted(
-                services,
-                user,
-                items + [item for _, more in earlier or [] for item in more],
-            ),
             "earlier": earlier or [],
             "first_day": FIRST_DAY,
             "latest_day": services.feeds.latest_day(),
-        },
+        }
+        | _cards(services, user, items + [item for _, more in earlier or [] for item in more]),
     )
 
 
@@ -149,8 +145,8 @@ def trending(
             "ranked": ranked,
             "page": p,
             "has_more": len(ranked) == PAGE_SIZE,
-            "voted": _voted(services, user, items),
-        },
+        }
+        | _cards(services, user, items),
     )
 
 

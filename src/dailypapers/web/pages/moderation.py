@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from dailypapers.community.moderation import LABELS, MAX_REASON
+from dailypapers.community.moderation import MAX_REASON
 from dailypapers.models import ModerationAction
 from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
 from dailypapers.web.pages.paper import paper_or_404
@@ -59,7 +59,7 @@ def suspend_user(
 @router.get("/moderation", response_class=HTMLResponse)
 def moderation_log(request: Request, services: ServicesDep, user: UserDep) -> HTMLResponse:
     services.moderation.require_admin(user)
-    context = {"actions": services.moderation.recent(), "labels": LABELS}
+    context = {"actions": services.moderation.recent(), "labels": services.moderation.labels}
     return render(request, "moderation.html", context)
 
 

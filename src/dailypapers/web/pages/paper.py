@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from dailypapers.arxiv_ids import InvalidArxivId
 from dailypapers.community.service import PaperNotFound
 from dailypapers.models import MAX_ID, Paper
+from dailypapers.people.author_names import author_key
 from dailypapers.web.citation import bibtex, citation_meta
 from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
 from dailypapers.web.intents import login_url, upvote_intent
@@ -41,6 +42,7 @@ def paper_page(
 ) -> HTMLResponse:
     paper = paper_or_404(services, arxiv_id)
     voted = services.community.voted(user, [paper.id])
+    who = services.identities.of([paper.id]).get(paper.id)
     return render(
         request,
         "paper.html",
@@ -49,6 +51,9 @@ def paper_page(
             "feed_item": services.feeds.entry_for(paper.id),
             "comments": services.community.comments(paper),
             "voted": paper.id in voted,
+            "who": who.by_position if who else {},
+            "verified_users": who.user_ids if who else set(),
+            "author_keys": [author_key(name) for name in paper.authors],
             "bibtex": bibtex(paper),
             "citation_meta": citation_meta(paper),
             "canonical": f"{services.settings.base_url.rstrip('/')}/papers/{paper.arxiv_id}",

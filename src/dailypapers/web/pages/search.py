@@ -13,7 +13,7 @@ from dailypapers.search.query import parse_query, without_operators
 from dailypapers.search.service import Hit
 from dailypapers.search.snippets import Segments
 from dailypapers.web.deps import ServicesDep, UserDep
-from dailypapers.web.render import render
+from dailypapers.web.render import cards_context, render
 from dailypapers.web.services import Services
 
 router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
@@ -90,9 +90,9 @@ def search_page(
             "page": p,
             "result": result,
             "cards": cards(services, result.hits),
-            "voted": services.community.voted(user, [h.paper.id for h in result.hits]),
             "has_more": len(result.hits) == PAGE,
             "literal": literal,
         }
+        | cards_context(services, user, [h.paper.id for h in result.hits])
         | controls(full, "", "", ""),
     )

@@ -1,0 +1,102 @@
+"""Who is verified as which author of a list of papers: badges, and HF's author fields.
+
+One query per list of papers (not per paper): for each paper, the positions in its author
+list that a verified user holds (directly, or through a name merged into theirs), whether
+they hide the paper, and whether any of them took part in its discussion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from dailypapers.db import Database
+from dailypapers.models import Author, Comment, HiddenAuthorship, PaperAuthor, User
+
+STATUS = "claimed_verified"  # HF's PaperAuthor.status for a verified author
+
+
+@dataclass(frozen=True)
+class Identity:
+    user: User
+    author_key: str  # the page of the verified author (the root of a merged name)
+    hidden: bool
+
+
+@dataclass
+class PaperIdentities:
+    by_position: dict[int, Identity] = field(default_factory=dict)
+    participating: bool = False  # a verified author commented
+
+    @property
+    def user_ids(self) -> set[int]:
+        return {identity.user.id for identity in self.by_position.values()}
+
+
+class Identities:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def of(self, paper_ids: Iterable[int]) -> dict[int, PaperIdentities]:
+        """Every paper's verified authors; papers without any are absent."""
+        ids = sorted(set(paper_ids))
+        if not ids:
+            return {}
+        named, root = aliased(Author), aliased(Author)
+        holder = func.coalesce(named.user_id, root.user_id)
+        entity_id = func.coalesce(root.id, named.id)
+        entity_key = func.coalesce(root.key, named.key)
+        hidden = (
+            select(HiddenAuthorship.paper_id)
+            .where(
+                HiddenAuthorship.author_id == entity_id,
+                HiddenAuthorship.paper_id == PaperAuthor.paper_id,
+            )
+            .exists()
+        )
+        stmt = (
+            select(PaperAuthor.paper_id, PaperAuthor.position, User, entity_key, hidden)
+            .join(named, named.key == PaperAuthor.author_key)
+            .outerjoin(root, root.id == named.merged_into_id)
+            .join(User, User.id == holder)
+            .where(PaperAuthor.paper_id.in_(ids), User.suspended_at.is_(None))
+        )
+        found: dict[int, PaperIdentities] = {}
+        with Session(self.db.reader, expire_on_commit=False) as s:
+            for paper_id, position, user, key, is_hidden in s.execute(stmt):
+                paper = found.setdefault(paper_id, PaperIdentities())
+                paper.by_position[position] = Identity(user, key, bool(is_hidden))
+            self._participation(s, found)
+        return found
+
+    @staticmethod
+    def _participation(s: Session, found: dict[int, PaperIdentities]) -> None:
+        users = {uid for paper in found.values() for uid in paper.user_ids}
+        if not users:
+            return
+        rows = s.execute(
+            select(Comment.paper_id, Comment.user_id)
+            .where(
+                Comment.paper_id.in_(list(found)),
+                Comment.user_id.in_(users),
+                Comment.deleted_at.is_(None),
+                Comment.hidden_at.is_(None),
+            )
+            .distinct()
+        )
+        for paper_id, user_id in rows:
+            if user_id in found[paper_id].user_ids:
+                found[paper_id].participating = True
+
+    def verified_names(self, user_id: int) -> list[tuple[str, str]]:
+        """The (key, name) of every author a user is verified as, for their profile."""
+        with Session(self.db.reader) as s:
+            rows = s.execute(
+                select(Author.key, Author.name)
+                .where(Author.user_id == user_id, Author.merged_into_id.is_(None))
+                .order_by(Author.name)
+            )
+            return [(str(key), str(name)) for key, name in rows]
