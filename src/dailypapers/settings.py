@@ -37,6 +37,11 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; default sqlite:///$DATA_DIR/dailypapers.db. "
         "Use postgresql+psycopg://user:pass@host/db for PostgreSQL.",
     )
+    avatar_dir: Path | None = Field(
+        default=None,
+        description="Where uploaded avatars are kept (re-encoded WebP files named by their "
+        "hash); default: avatars/ in the data directory.",
+    )
     offline: bool = Field(
         default=False,
         description="Never call arXiv: papers come only from imports, and submitting one that "
@@ -228,6 +233,9 @@ class Settings(BaseSettings):
             path.touch(mode=0o600)
             path.write_text(secrets.token_urlsafe(48))
         return path.read_text().strip()
+
+    def resolved_avatar_dir(self) -> Path:
+        return self.avatar_dir or self.data_dir / "avatars"
 
     def ensure_data_dir(self) -> Path:
         """Create the data directory if needed and return it."""

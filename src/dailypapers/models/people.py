@@ -45,6 +45,8 @@ class User(Base):
     show_submissions: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     show_comments: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     show_upvotes: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # An uploaded avatar's file (people/avatar_upload.py); None: the generated initials.
+    avatar_file: Mapped[str | None] = mapped_column(String(40))
     # Mail for each kind of notification: "instant" or "off".
     mail_replies: Mapped[str] = mapped_column(
         String(8), default="instant", server_default="instant"

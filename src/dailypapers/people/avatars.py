@@ -1,7 +1,8 @@
 """Generated avatars: a user's initials on a colour of their own, as a small SVG.
 
-No external service and nothing uploaded: the picture follows from the username (the
-colour) and the display name (the letters), so it is the same on every page and server.
+No external service: unless the user uploads one (avatar_upload.py), the picture follows
+from the username (the colour) and the display name (the letters), so it is the same on
+every page and server.
 Only letters and digits reach the SVG, escaped as well.
 """
 
@@ -43,4 +44,8 @@ def avatar_svg(user: User) -> str:
 
 
 def avatar_path(user: User) -> str:
+    """The avatar's URL: the uploaded file (named by its hash: cached forever), or the
+    generated initials."""
+    if user.avatar_file:
+        return f"/avatars/{user.username}/{user.avatar_file}"
     return f"/avatars/{user.username}.svg"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from dailypapers.accounts.service import UserNotFound
 from dailypapers.db import Database
 from dailypapers.errors import InvalidInput
 from dailypapers.models import Comment, Paper, Upvote, User
+from dailypapers.people.avatar_upload import accept_avatar
 from dailypapers.people.profiles import ProfileInput, ProfileLink, links_of
 from dailypapers.store import FeedItem, FeedQuery, FeedRepo
 from dailypapers.text import excerpt
@@ -52,9 +54,44 @@ class ProfilePage:
 
 
 class ProfileService:
-    def __init__(self, db: Database, feeds: FeedRepo) -> None:
+    def __init__(self, db: Database, feeds: FeedRepo, avatar_dir: Path) -> None:
         self.db = db
         self.feeds = feeds
+        self.avatar_dir = avatar_dir
+
+    # -- avatars ------------------------------------------------------------------------------
+    def set_avatar(self, user: User, data: bytes, filename: str | None) -> str:
+        """Keep an uploaded avatar (refused with AvatarRejected unless a plain image)."""
+        avatar = accept_avatar(data, filename)
+        self.avatar_dir.mkdir(parents=True, exist_ok=True)
+        partial = self.avatar_dir / f".{avatar.name}.partial"
+        partial.write_bytes(avatar.data)
+        partial.replace(self.avatar_dir / avatar.name)  # never half a file
+        self._switch_avatar(user, avatar.name)
+        return avatar.name
+
+    def clear_avatar(self, user: User) -> None:
+        """Back to the generated initials."""
+        self._switch_avatar(user, None)
+
+    def _switch_avatar(self, user: User, name: str | None) -> None:
+        with self.db.writer.begin() as conn:
+            old = conn.scalar(select(User.avatar_file).where(User.id == user.id))
+            conn.execute(update(User).where(User.id == user.id).values(avatar_file=name))
+        if old and old != name and not self._in_use(old):
+            (self.avatar_dir / old).unlink(missing_ok=True)
+
+    def _in_use(self, name: str) -> bool:
+        """Two users may upload the same picture: a file goes when nobody shows it."""
+        with self.db.reader.connect() as conn:
+            return conn.scalar(select(User.id).where(User.avatar_file == name).limit(1)) is not None
+
+    def avatar_file(self, username: str, name: str) -> Path:
+        """The uploaded avatar a URL names; NotFound unless it is the user's current one."""
+        user = self.user(username)
+        if not name or user.avatar_file != name:
+            raise UserNotFound(f"{username} has no such avatar.")
+        return self.avatar_dir / name
 
     def update(self, user: User, profile: ProfileInput) -> None:
         with self.db.writer.begin() as conn:

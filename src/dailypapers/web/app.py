@@ -15,7 +15,6 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.routing import Route
 
 from dailypapers import __version__
@@ -44,7 +43,7 @@ from dailypapers.web.pages import (
 )
 from dailypapers.web.render import render
 from dailypapers.web.security import HeadAsGet, SecurityHeaders
-from dailypapers.web.server import MAX_BODY
+from dailypapers.web.server import BodyLimits
 from dailypapers.web.services import build_services
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -71,6 +70,11 @@ def _error_response(
     response = render(request, "error.html", {"status": status, "message": message}, status)
     response.headers.update(headers or {})  # e.g. Allow on 405, Retry-After on 503
     return response
+
+
+def _too_large(request: Request, limit: int) -> Response:
+    megabytes = max(1, limit // (1024 * 1024))
+    return _error_response(request, 413, f"That is too large: this takes at most {megabytes} MB.")
 
 
 METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
@@ -113,6 +117,8 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 405:
             headers["Allow"] = allowed_methods(request)
+        if exc.status_code == 413:
+            return _too_large(request, int(request.scope.get("starlette.max_body_size") or 0))
         return _error_response(request, exc.status_code, str(exc.detail), headers)
 
     @app.exception_handler(ServiceError)
@@ -193,7 +199,7 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders, secure_cookies=settings.secure_cookies)
     app.add_middleware(HeadAsGet)
-    app.add_middleware(RequestBodyLimitMiddleware, max_body_size=MAX_BODY)
+    app.add_middleware(BodyLimits, refuse=_too_large)
     app.add_middleware(Observability)  # outermost: ids and timings cover everything
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     routers = (

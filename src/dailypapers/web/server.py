@@ -7,12 +7,20 @@ by the app (``MAX_BODY``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from starlette.datastructures import Headers
+from starlette.middleware.body_limit import RequestBodyLimitResponder
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 MAX_REQUEST_HEAD = 64 * 1024  # a pasted abstract fits in a search URL; beyond it: 431
 MAX_BODY = 1024 * 1024  # the largest form (a comment) is 20 kB; beyond it: 413
+# Upload forms take more: the file's own limit, plus room for the multipart envelope.
+UPLOAD_BODY = {"/settings/avatar": 4 * 1024 * 1024 + 64 * 1024}
 GRACEFUL_SECONDS = 10
 LINGER_SECONDS = 2.0  # how long a refused connection is drained before it closes
 
@@ -23,6 +31,28 @@ _TOO_LARGE = (
     b"content-length: " + str(len(_TOO_LARGE_TEXT)).encode() + b"\r\n"
     b"connection: close\r\n\r\n" + _TOO_LARGE_TEXT
 )
+
+
+class BodyLimits:
+    """Starlette's body limit, with a larger one for the upload forms (UPLOAD_BODY). A body
+    whose declared length is over the limit is answered by ``refuse`` at once (the app's own
+    error page, saying what fits); one that only turns out too long on the way is cut off by
+    Starlette's responder."""
+
+    def __init__(self, app: ASGIApp, refuse: Callable[[Request, int], Response]) -> None:
+        self.app = app
+        self.refuse = refuse
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        limit = UPLOAD_BODY.get(scope["path"], MAX_BODY)
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            response = self.refuse(Request(scope), limit)
+            response.headers["Connection"] = "close"  # the unread body goes with it
+            return await response(scope, receive, send)
+        return await RequestBodyLimitResponder(self.app, limit)(scope, receive, send)
 
 
 class BoundedHttpToolsProtocol(HttpToolsProtocol):

@@ -102,7 +102,7 @@ def build_services(
             store, data_dir=settings.data_dir, max_tokens=settings.embed_max_tokens
         ),
         subscriptions=subscription_service(store, settings, postman),
-        profiles=ProfileService(store.db, FeedRepo(store.db)),
+        profiles=ProfileService(store.db, FeedRepo(store.db), settings.resolved_avatar_dir()),
         notifications=NotificationRepo(store.db),
         notification_mail=NotificationMail(store.db, postman, secret, settings.base_url),
         authors=AuthorService(store.db),

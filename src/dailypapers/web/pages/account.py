@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dailypapers.digest.interests import SubscriptionError
 from dailypapers.errors import ServiceError
 from dailypapers.models import User
+from dailypapers.people.avatar_upload import MAX_BYTES, AvatarRejected
 from dailypapers.people.profiles import ProfileError
 from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
 from dailypapers.web.errors import status_of
@@ -78,6 +79,7 @@ def _settings(services: Services, user: User, **extra: object) -> dict[str, obje
         "digest": sub if active else None,
         "digest_form": DigestChoice.of(sub).fields(),
         "profile_error": None,
+        "avatar_error": None,
         "profile_form": ProfileForm.of(user),
     } | extra
 
@@ -97,6 +99,31 @@ def save_profile(
         context = _settings(services, user, profile_error=str(exc), profile_form=form)
         return render(request, "settings.html", context, 400)
     return RedirectResponse("/settings?profile=saved#profile", status_code=303)
+
+
+@router.post("/settings/avatar", dependencies=[Csrf])
+def save_avatar(
+    request: Request,
+    services: ServicesDep,
+    user: UserDep,
+    avatar: Annotated[UploadFile | None, File()] = None,
+    remove: Annotated[bool, Form()] = False,
+) -> Response:
+    """Upload an avatar (re-encoded, or refused with the reason), or go back to initials."""
+    if user is None:
+        return login_redirect("/settings")
+    if remove:
+        services.profiles.clear_avatar(user)
+        return RedirectResponse("/settings?avatar=removed#profile", status_code=303)
+    try:
+        if avatar is None or not avatar.filename:
+            raise AvatarRejected("Choose an image file to upload.")
+        data = avatar.file.read(MAX_BYTES + 1)
+        services.profiles.set_avatar(user, data, avatar.filename)
+    except AvatarRejected as exc:
+        context = _settings(services, user, avatar_error=str(exc))
+        return render(request, "settings.html", context, 400)
+    return RedirectResponse("/settings?avatar=saved#profile", status_code=303)
 
 
 @router.post("/settings/notifications", dependencies=[Csrf])

@@ -7,6 +7,7 @@ import hashlib
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from dailypapers.accounts.service import UserNotFound
 from dailypapers.errors import InvalidInput
 from dailypapers.people.avatars import avatar_svg
 from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
@@ -14,6 +15,7 @@ from dailypapers.web.render import login_redirect, message_page, render
 
 router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
 AVATAR_CACHE = "public, max-age=86400, stale-while-revalidate=604800"
+UPLOAD_CACHE = "public, max-age=31536000, immutable"
 # Opened on its own, the SVG may run nothing and load nothing.
 AVATAR_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
@@ -32,6 +34,22 @@ def avatar(request: Request, username: str, services: ServicesDep) -> Response:
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
     return Response(svg, media_type="image/svg+xml", headers=headers)
+
+
+@router.get("/avatars/{username}/{name}")
+def uploaded_avatar(username: str, name: str, services: ServicesDep) -> Response:
+    """An uploaded avatar: named by its hash, so any cache may keep it for good."""
+    path = services.profiles.avatar_file(username, name)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UserNotFound(f"{username} has no such avatar.") from None
+    headers = {
+        "Cache-Control": UPLOAD_CACHE,
+        "Content-Security-Policy": AVATAR_CSP,
+        "X-Content-Type-Options": "nosniff",
+    }
+    return Response(data, media_type="image/webp", headers=headers)
 
 
 @router.get("/notifications", response_class=HTMLResponse)
