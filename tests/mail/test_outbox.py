@@ -179,3 +179,17 @@ def test_the_cli_shows_failures_and_sends_them_again(
         assert len(sink.wait_for("busy@example.org")) == 1
     finally:
         sink.stop()
+
+
+def test_a_subject_beyond_ascii_reaches_a_server_without_smtputf8(store: PaperStore) -> None:
+    """The sink speaks no SMTPUTF8: the queued message must carry encoded words."""
+    queue = MailQueue(store.db)
+    sink = SmtpSink().start()
+    postman = Postman(queue, site_name="Café “papers” — 論文", mail_from="papers@example.org")
+    try:
+        assert postman.post("verify", CONTEXT, to="ada@example.org")
+        assert courier(queue, sink).deliver_ready().sent == 1
+        (mail,) = sink.wait_for("ada@example.org")
+        assert "Café “papers” — 論文" in str(mail["Subject"])
+    finally:
+        sink.stop()

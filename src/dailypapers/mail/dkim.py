@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
 import dkim
+
+from dailypapers.mail.messages import WIRE_POLICY
 
 # What the signature covers: the addressing, the subject and both unsubscribe headers
 # (RFC 8058 asks for the latter so a forwarder cannot change where "unsubscribe" goes).
@@ -21,7 +22,7 @@ SIGNED_HEADERS = (
     "List-Unsubscribe",
     "List-Unsubscribe-Post",
 )
-_WIRE = policy.SMTP  # CRLF line ends: the bytes smtplib puts on the wire
+_WIRE = WIRE_POLICY  # CRLF line ends, unfolded headers: the bytes smtplib puts on the wire
 
 
 class DkimSigner:

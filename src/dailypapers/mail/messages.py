@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -12,6 +13,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from dailypapers.text import counted
 
 TEMPLATES = Path(__file__).parent / "templates"
+# Headers beyond ASCII travel as RFC 2047 encoded words (a server without SMTPUTF8 takes
+# them), and are never folded: Python's folder drops the space between two encoded words
+# it splits at, so "“papers” — 論文" would arrive as "“papers”— 論文". 998 is RFC 5322's limit.
+MAIL_POLICY = policy.default.clone(max_line_length=998)
+WIRE_POLICY = MAIL_POLICY.clone(linesep="\r\n")  # the bytes smtplib puts on the wire
+
 _env = Environment(
     loader=FileSystemLoader(TEMPLATES),
     autoescape=select_autoescape(["html"]),
@@ -32,7 +39,7 @@ def render_email(
 ) -> EmailMessage:
     """A multipart/alternative message for ``kind`` rendered with ``context``."""
     subject = _env.get_template(f"email/{kind}/subject.txt").render(context).strip()
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["Subject"] = " ".join(subject.split())  # never a header injection
     message["From"] = sender
     message["To"] = to

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email import message_from_string, policy
+from email import message_from_string
 from email.message import EmailMessage
 
 from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from dailypapers.db import Database
+from dailypapers.mail.messages import MAIL_POLICY
 from dailypapers.models import DigestOutbox, MailOutbox, utcnow
 
 STATUSES = ("pending", "sent", "failed", "rejected", "expired")
@@ -64,7 +65,7 @@ class MailQueue:
         row = {
             "kind": kind,
             "recipient": str(message["To"]),
-            "message": message.as_string(policy=policy.SMTPUTF8),
+            "message": message.as_string(policy=MAIL_POLICY),  # see messages.py
             "message_id": str(message["Message-ID"]),
             "dedupe_key": key,
             "status": "pending",
@@ -190,6 +191,6 @@ def claim_ids(
 
 
 def _queued(row: MailOutbox, now: datetime) -> QueuedMail:
-    message = message_from_string(row.message, policy=policy.default)
+    message = message_from_string(row.message, policy=MAIL_POLICY)
     expired = row.expires_at is not None and row.expires_at <= now
     return QueuedMail(row.id, row.kind, row.recipient, message, row.attempts, expired)

@@ -16,7 +16,7 @@ from dailypapers.models.papers import (
     PaperEmbedding,
     PaperSentences,
 )
-from dailypapers.models.people import Notification, User
+from dailypapers.models.people import Follow, Notification, User
 
 __all__ = [
     "MAX_ID",
@@ -29,6 +29,7 @@ __all__ = [
     "DailyEntry",
     "DigestOutbox",
     "DigestSentPaper",
+    "Follow",
     "HarvestState",
     "HiddenAuthorship",
     "JobRun",

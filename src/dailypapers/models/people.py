@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     DateTime,
     ForeignKey,
@@ -48,34 +50,56 @@ class User(Base):
     # An uploaded avatar's file (people/avatar_upload.py); None: the generated initials.
     avatar_file: Mapped[str | None] = mapped_column(String(40))
     # Mail for each kind of notification: "instant" or "off".
-    mail_replies: Mapped[str] = mapped_column(
-        String(8), default="instant", server_default="instant"
-    )
-    mail_mentions: Mapped[str] = mapped_column(
-        String(8), default="instant", server_default="instant"
-    )
+    # Mail per notification kind: {"reply": "instant", "paper": "daily", …}; a kind it does
+    # not name takes its default (people/notification_kinds.py).
+    mail_choices: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Notification(Base):
-    """Something a user is told about: a reply to their comment, a mention.
+    """Something a user is told about: a reply, a mention, a followed author's new paper,
+    their paper trending, a claim decided, a moderation action on their content.
 
-    Written in the same transaction as the comment that causes it; the unique key keeps
-    one per comment and recipient, however the comment mentions them.
+    Written in the same transaction as what causes it. One per comment and recipient for the
+    comment kinds (however the comment mentions them), one per subject and recipient for
+    the others ("claim:12:verified", "top:345:2026-12-08").
     """
 
     __tablename__ = "notifications"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))  # reply | mention
+    kind: Mapped[str] = mapped_column(String(20))  # people/notification_kinds.py
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"))
-    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    paper_id: Mapped[int | None] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"))
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    subject: Mapped[str | None] = mapped_column(String(120))
+    detail: Mapped[str | None] = mapped_column(String(300))  # e.g. an author's name
+    link: Mapped[str | None] = mapped_column(String(300))  # where it leads, when not a comment
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # None: not looked at by the mail pass yet; then instant | daily | off.
+    mail_state: Mapped[str | None] = mapped_column(String(8))
     mailed_at: Mapped[datetime | None] = mapped_column(DateTime)  # queued in the mail outbox
 
     __table_args__ = (
         UniqueConstraint("user_id", "comment_id"),
+        UniqueConstraint("user_id", "subject"),
         Index("ix_notifications_user_id_read_at", "user_id", "read_at"),
+    )
+
+
+class Follow(Base):
+    """A user follows an author (by key), a user or an organisation (by id), or a category."""
+
+    __tablename__ = "follows"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(12))  # author | user | org | category
+    target: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "kind", "target"),
+        Index("ix_follows_kind_target", "kind", "target"),
     )

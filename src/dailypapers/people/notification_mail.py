@@ -1,127 +1,213 @@
-"""Notification mail: each new notification whose recipient wants mail for its kind is
-queued once in the mail outbox (the key is the notification), with a one-click
-unsubscribe for that kind.
+"""Notification mail: each kind as its recipient chose it (notification_kinds.py): one mail
+per notification (instant), one mail a day with all of a day's (daily), or none; each with
+a one-click unsubscribe (RFC 8058) for what it carries.
 
-The notification row is the source of truth: a pass queues what is not queued yet and
-marks it, so a pass that dies half-way is finished by the next one, and the outbox's key
-keeps a mail from being queued twice. `serve`'s mail thread runs a pass before each round
-of sending; the worker's mail job does too.
+The notification row is the source of truth. A pass first sorts each new notification by
+its recipient's choice (``mail_state``), then queues what is due and marks it mailed. The
+outbox's key (the notification; the recipient and day for a daily mail) keeps a mail from
+being queued twice, so a pass that dies half-way is finished by the next one. `serve`'s mail
+thread runs a pass before each round of sending; the worker's mail job does too.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from itsdangerous import BadData, URLSafeSerializer
-from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from dailypapers.db import Database
 from dailypapers.errors import InvalidInput
 from dailypapers.mail.postman import Postman
-from dailypapers.models import Comment, Notification, Paper, User, utcnow
-from dailypapers.text import excerpt
+from dailypapers.models import Notification, User, utcnow
+from dailypapers.people.notification_kinds import BY_NAME, choice_of
+from dailypapers.people.notifications import NotificationRepo, NotificationView
 
 log = logging.getLogger(__name__)
-KINDS = {"reply": "mail_replies", "mention": "mail_mentions"}  # kind → the user's setting
-CHOICES = ("instant", "off")
 FRESH = timedelta(days=2)  # older notifications are not mailed any more
-BATCH = 100
+BATCH = 200
+DAILY_LIMIT = 50  # notifications listed in one daily mail (the rest: "and N more")
+ALL_DAILY = "daily"  # the unsubscribe token of a daily mail: every kind mailed daily
+
+
+@dataclass(frozen=True)
+class Due:
+    recipient: User
+    items: list[NotificationView]
 
 
 class NotificationMail:
-    def __init__(self, db: Database, postman: Postman, secret: str, base_url: str) -> None:
+    def __init__(
+        self, db: Database, postman: Postman, secret: str, base_url: str, *, daily_hour: int = 7
+    ) -> None:
         self.db = db
         self.postman = postman
         self.base = base_url.rstrip("/")
+        self.daily_hour = daily_hour  # UTC hour after which the day's mail goes out
+        self.repo = NotificationRepo(db)
         self._unsubscribe = URLSafeSerializer(secret, salt="notification-unsubscribe")
 
     def nudge(self) -> None:
-        """A comment was written: have the mail thread look for notifications now."""
+        """Something was written: have the mail thread look for notifications now."""
         self.postman.wake()
 
+    # -- unsubscribing ------------------------------------------------------------------------
     def unsubscribe_url(self, user_id: int, kind: str) -> str:
         return f"{self.base}/notifications/unsubscribe/{self._unsubscribe.dumps([user_id, kind])}"
 
     def unsubscribe(self, token: str) -> tuple[User, str]:
-        """Turn off the mail of the token's kind; the user and the kind."""
+        """Turn off the mail the token names (a kind, or every daily one); the user and it."""
         try:
             user_id, kind = self._unsubscribe.loads(token)
-            column = KINDS[str(kind)]
-        except (BadData, KeyError, TypeError, ValueError) as exc:
+            if kind != ALL_DAILY and str(kind) not in BY_NAME:
+                raise ValueError(kind)
+        except (BadData, TypeError, ValueError) as exc:
             raise InvalidInput("This unsubscribe link is not valid.") from exc
         with Session(self.db.writer, expire_on_commit=False) as s, s.begin():
             user = s.get(User, int(user_id))
             if user is None:
                 raise InvalidInput("This unsubscribe link is not valid.")
-            setattr(user, column, "off")
+            choices = {name: choice_of(user.mail_choices, name) for name in BY_NAME}
+            for name, chosen in choices.items():
+                if name == kind or (kind == ALL_DAILY and chosen == "daily"):
+                    choices[name] = "off"
+            user.mail_choices = choices
         return user, str(kind)
 
-    def queue_new(self) -> int:
-        """Queue a mail for every notification that wants one and has none yet."""
+    # -- the pass -----------------------------------------------------------------------------
+    def queue_new(self, now: datetime | None = None) -> int:
+        """Sort new notifications by their recipients' choices, then queue what is due."""
+        now = now or utcnow()
+        self._sort(now)
         queued = 0
-        for note, recipient, actor, paper, comment in self._due():
-            self._post(note, recipient, actor, paper, comment)
-            with self.db.writer.begin() as conn:
-                conn.execute(
-                    update(Notification)
-                    .where(Notification.id == note.id)
-                    .values(mailed_at=utcnow())
-                )
-            queued += 1
+        for note_id, recipient in self._due("instant", now):
+            found = self.repo.one(recipient.id, note_id)
+            if found is not None:
+                self._post_one(recipient, found)
+                queued += 1
+            self._mark([note_id], now)
+        if now.hour >= self.daily_hour:
+            for due in self._daily(now):
+                # Already mailed today: these wait for tomorrow's (a pass that died after
+                # queueing lists them again then: the same news twice, never a second mail).
+                if self._post_daily(due, now.date()):
+                    self._mark([item.id for item in due.items], now)
+                    queued += 1
         return queued
 
-    def _due(self) -> list[tuple[Notification, User, User, Paper, Comment]]:
-        recipient, actor = aliased(User), aliased(User)
-        wants = [
-            (Notification.kind == kind) & (getattr(recipient, column) == "instant")
-            for kind, column in KINDS.items()
-        ]
+    def _sort(self, now: datetime) -> None:
+        """Give each notification not looked at yet its recipient's choice for its kind."""
         stmt = (
-            select(Notification, recipient, actor, Paper, Comment)
-            .join(recipient, recipient.id == Notification.user_id)
-            .join(actor, actor.id == Notification.actor_id)
-            .join(Paper, Paper.id == Notification.paper_id)
-            .join(Comment, Comment.id == Notification.comment_id)
+            select(Notification.id, Notification.kind, User.mail_choices, User.email_verified_at)
+            .join(User, User.id == Notification.user_id)
+            .where(Notification.mail_state.is_(None))
+            .limit(BATCH * 5)
+        )
+        with self.db.reader.connect() as conn:
+            rows = conn.execute(stmt).all()
+        states: dict[str, list[int]] = defaultdict(list)
+        for note_id, kind, choices, verified in rows:
+            chosen = choice_of(choices, kind) if kind in BY_NAME and verified else "off"
+            states[chosen].append(note_id)
+        with self.db.writer.begin() as conn:
+            for state, ids in states.items():
+                values = {"mail_state": state} | ({"mailed_at": now} if state == "off" else {})
+                conn.execute(update(Notification).where(Notification.id.in_(ids)).values(values))
+
+    def _due(self, state: str, now: datetime) -> list[tuple[int, User]]:
+        stmt = (
+            select(Notification.id, User)
+            .join(User, User.id == Notification.user_id)
             .where(
+                Notification.mail_state == state,
                 Notification.mailed_at.is_(None),
                 Notification.read_at.is_(None),
-                Notification.created_at >= utcnow() - FRESH,
-                recipient.email_verified_at.is_not(None),
-                recipient.suspended_at.is_(None),
-                actor.suspended_at.is_(None),
-                Comment.deleted_at.is_(None),
-                Comment.hidden_at.is_(None),
+                Notification.created_at >= now - FRESH,
+                User.suspended_at.is_(None),
             )
-            .where(or_(*wants))
             .order_by(Notification.id)
             .limit(BATCH)
         )
         with Session(self.db.reader, expire_on_commit=False) as s:
-            return [tuple(row) for row in s.execute(stmt).all()]  # type: ignore[misc]
+            return [(int(note_id), user) for note_id, user in s.execute(stmt).all()]
 
-    def _post(
-        self, note: Notification, recipient: User, actor: User, paper: Paper, comment: Comment
-    ) -> None:
-        unsubscribe = self.unsubscribe_url(recipient.id, note.kind)
-        context = {
-            "kind": note.kind,
-            "actor": actor.username,
-            "username": recipient.username,
-            "paper_title": " ".join(paper.title.split()),
-            "excerpt": excerpt(comment.body, 600),
-            "link": f"{self.base}/papers/{paper.arxiv_id}#comment-{comment.id}",
-            "unsubscribe_url": unsubscribe,
+    def _daily(self, now: datetime) -> list[Due]:
+        by_user: dict[int, Due] = {}
+        for note_id, recipient in self._due("daily", now):
+            due = by_user.setdefault(recipient.id, Due(recipient, []))
+            found = self.repo.one(recipient.id, note_id)
+            if found is not None:
+                due.items.append(found)
+            else:  # its comment went away: nothing to tell
+                self._mark([note_id], now)
+        return [due for due in by_user.values() if due.items]
+
+    def _mark(self, ids: list[int], now: datetime) -> None:
+        with self.db.writer.begin() as conn:
+            conn.execute(
+                update(Notification)
+                .where(Notification.id.in_(ids), Notification.mailed_at.is_(None))
+                .values(mailed_at=now)
+            )
+
+    # -- the mails ----------------------------------------------------------------------------
+    def _links(self, recipient: User, token_kind: str) -> dict[str, str]:
+        return {
+            "unsubscribe_url": self.unsubscribe_url(recipient.id, token_kind),
             "settings_url": f"{self.base}/settings#notifications",
+            "notifications_url": f"{self.base}/notifications",
         }
+
+    def _headers(self, unsubscribe: str) -> dict[str, str]:
+        return {
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+
+    def _post_one(self, recipient: User, item: NotificationView) -> None:
+        links = self._links(recipient, item.kind)
+        context = {
+            "kind": item.kind,
+            "kind_label": BY_NAME[item.kind].label,
+            "sentence": item.sentence,
+            "excerpt": item.excerpt,
+            "link": self.base + item.url,
+            "username": recipient.username,
+        } | links
         self.postman.post(
             "notification",
             context,
             to=recipient.email,
-            key=f"notification:{note.id}",
-            headers={
-                "List-Unsubscribe": f"<{unsubscribe}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            },
+            key=f"notification:{item.id}",
+            headers=self._headers(links["unsubscribe_url"]),
+        )
+
+    def _post_daily(self, due: Due, day: date) -> bool:
+        """One mail with the day's notifications; False when that day's was queued before."""
+        links = self._links(due.recipient, ALL_DAILY)
+        items = [
+            {
+                "sentence": item.sentence,
+                "excerpt": item.excerpt,
+                "link": self.base + item.url,
+                "kind": BY_NAME[item.kind].label,
+            }
+            for item in due.items[:DAILY_LIMIT]
+        ]
+        context = {
+            "username": due.recipient.username,
+            "items": items,
+            "more": max(0, len(due.items) - DAILY_LIMIT),
+            "day": day.isoformat(),
+        } | links
+        return self.postman.post(
+            "notification_daily",
+            context,
+            to=due.recipient.email,
+            key=f"notifications-daily:{due.recipient.id}:{day.isoformat()}",
+            headers=self._headers(links["unsubscribe_url"]),
         )

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from dailypapers.accounts.service import UserNotFound
 from dailypapers.db import Database
-from dailypapers.errors import InvalidInput
 from dailypapers.models import Comment, Paper, Upvote, User
 from dailypapers.people.avatar_upload import accept_avatar
+from dailypapers.people.notification_kinds import checked_choices
 from dailypapers.people.profiles import ProfileInput, ProfileLink, links_of
 from dailypapers.store import FeedItem, FeedQuery, FeedRepo
 from dailypapers.text import excerpt
@@ -97,13 +97,11 @@ class ProfileService:
         with self.db.writer.begin() as conn:
             conn.execute(update(User).where(User.id == user.id).values(**vars(profile)))
 
-    def set_mail(self, user: User, *, replies: str, mentions: str) -> None:
-        """Mail for replies and for mentions: "instant" or "off"."""
-        if {replies, mentions} - {"instant", "off"}:
-            raise InvalidInput("Choose instant or off for each kind of mail.")
+    def set_mail(self, user: User, given: dict[str, str]) -> None:
+        """Mail per notification kind: instant, daily or off (InvalidInput names a bad one)."""
+        choices = checked_choices(given)
         with self.db.writer.begin() as conn:
-            values = {"mail_replies": replies, "mail_mentions": mentions}
-            conn.execute(update(User).where(User.id == user.id).values(**values))
+            conn.execute(update(User).where(User.id == user.id).values(mail_choices=choices))
 
     def user(self, username: str) -> User:
         with Session(self.db.reader, expire_on_commit=False) as s:

@@ -6,11 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from dailypapers.digest.interests import SubscriptionError
 from dailypapers.errors import ServiceError
 from dailypapers.models import User
 from dailypapers.people.avatar_upload import MAX_BYTES, AvatarRejected
+from dailypapers.people.notification_kinds import CHOICE_LABELS, CHOICES, KINDS, choice_of
 from dailypapers.people.profiles import ProfileError
 from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
 from dailypapers.web.errors import status_of
@@ -80,6 +82,10 @@ def _settings(services: Services, user: User, **extra: object) -> dict[str, obje
         "digest_form": DigestChoice.of(sub).fields(),
         "profile_error": None,
         "avatar_error": None,
+        "notification_kinds": KINDS,
+        "mail_choices": CHOICES,
+        "choice_labels": CHOICE_LABELS,
+        "choice_of": choice_of,
         "profile_form": ProfileForm.of(user),
     } | extra
 
@@ -127,15 +133,15 @@ def save_avatar(
 
 
 @router.post("/settings/notifications", dependencies=[Csrf])
-def save_notification_mail(
-    services: ServicesDep,
-    user: UserDep,
-    replies: Annotated[str, Form(max_length=10)] = "instant",
-    mentions: Annotated[str, Form(max_length=10)] = "instant",
+async def save_notification_mail(
+    request: Request, services: ServicesDep, user: UserDep
 ) -> Response:
+    """One choice per kind (people/notification_kinds.py), named by the kind."""
     if user is None:
         return login_redirect("/settings")
-    services.profiles.set_mail(user, replies=replies, mentions=mentions)
+    form = await request.form()
+    given = {kind.name: str(form.get(f"mail_{kind.name}", kind.default)) for kind in KINDS}
+    await run_in_threadpool(services.profiles.set_mail, user, given)
     return RedirectResponse("/settings?notifications=saved#notifications", status_code=303)
 
 
