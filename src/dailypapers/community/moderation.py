@@ -23,6 +23,7 @@ from dailypapers.models import (
     User,
     utcnow,
 )
+from dailypapers.people.notifications import NewNotification, notify
 
 MAX_REASON = 500
 LABELS = {
@@ -59,12 +60,28 @@ class ModerationService:
             raise NotAllowed("Only moderators can do that.")
         return user
 
+    def _tell(
+        self, conn: Connection, user_id: int, action: ModerationAction, paper_id: int, what: str
+    ) -> None:
+        """The author of what was moderated is told, with the reason (in the same
+        transaction as the action)."""
+        detail = f"{what}: {action.reason}" if action.reason else what
+        note = NewNotification(
+            user_id,
+            "moderation",
+            f"moderation:{action.id}",
+            actor_id=action.moderator_id,
+            paper_id=paper_id,
+            detail=detail[:300],
+        )
+        notify(conn, self.db.backend, [note])
+
     # -- actions -----------------------------------------------------------------------------
     def hide_comment(self, user: User | None, comment_id: int, reason: str) -> ModerationAction:
         admin = self.require_admin(user)
         with self.db.writer.begin() as conn:
             row = conn.execute(
-                select(Comment.paper_id, Comment.body, Paper.arxiv_id)
+                select(Comment.paper_id, Comment.user_id, Comment.body, Paper.arxiv_id, Paper.title)
                 .join(Paper, Paper.id == Comment.paper_id)
                 .where(Comment.id == comment_id)
                 .where(Comment.hidden_at.is_(None), Comment.deleted_at.is_(None))
@@ -79,7 +96,10 @@ class ModerationService:
             _count_comment(conn, row.paper_id, -1)
             label = row.body[:120] or "(empty comment)"
             url = f"/papers/{row.arxiv_id}#comment-{comment_id}"
-            return log_action(conn, admin, "hide_comment", comment_id, label, url, reason)
+            action = log_action(conn, admin, "hide_comment", comment_id, label, url, reason)
+            what = f"hid your comment on “{row.title}”"
+            self._tell(conn, row.user_id, action, row.paper_id, what)
+            return action
 
     def remove_entry(self, user: User | None, paper: Paper, reason: str) -> ModerationAction:
         admin = self.require_admin(user)
@@ -93,7 +113,14 @@ class ModerationService:
             if removed is None:
                 raise AlreadyDone("That paper is not on a daily feed.")
             url = f"/papers/{paper.arxiv_id}"
-            return log_action(conn, admin, "remove_entry", paper.id, paper.title, url, reason)
+            action = log_action(conn, admin, "remove_entry", paper.id, paper.title, url, reason)
+            submitter = conn.scalar(
+                select(DailyEntry.submitted_by_id).where(DailyEntry.paper_id == paper.id)
+            )
+            if submitter is not None:
+                what = "took the paper you submitted off the daily feed"
+                self._tell(conn, submitter, action, paper.id, what)
+            return action
 
     def suspend(self, user: User | None, target: User, reason: str) -> ModerationAction:
         admin = self.require_admin(user)

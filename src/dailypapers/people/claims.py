@@ -4,8 +4,9 @@ A claim is verified at once when a paper of the author lists an address that vou
 the claimant's verified email (the same address, or the same institution's domain: see
 author_names.vouches_for); otherwise it waits in the admins' queue, where each decision
 (approve, or reject with a reason) is written to the moderation log, can be undone there,
-and is mailed to the claimant. Admins also merge name variants into one author. A verified
-author may hide a paper from their profile, or give the name up.
+and is a notification to the claimant (mailed as they chose: by default at once). Admins
+also merge name variants into one author. A verified author may hide a paper from their
+profile, or give the name up.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from sqlalchemy.orm import Session, aliased
 from dailypapers.community.moderation import ModerationService, log_action
 from dailypapers.db import Database
 from dailypapers.errors import Conflict, Forbidden, InvalidInput
-from dailypapers.mail.postman import Postman
 from dailypapers.models import (
     Author,
     AuthorClaim,
@@ -31,6 +31,7 @@ from dailypapers.models import (
 )
 from dailypapers.people.author_names import listed_addresses, vouches_for
 from dailypapers.people.authors import AuthorNotFound
+from dailypapers.people.notifications import NewNotification, notify
 
 log = logging.getLogger(__name__)
 PENDING, VERIFIED, REJECTED = "pending", "verified", "rejected"
@@ -52,10 +53,8 @@ class QueuedClaim:
 
 
 class ClaimService:
-    def __init__(self, db: Database, postman: Postman, base_url: str) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self.postman = postman
-        self.base = base_url.rstrip("/")
 
     # -- claiming ---------------------------------------------------------------------------
     def claim(self, user: User, key: str, arxiv_id: str | None = None) -> AuthorClaim:
@@ -85,8 +84,6 @@ class ClaimService:
                 author.user_id, author.verified_at = user.id, utcnow()
             s.flush()
         log.info("claim %s by user %s on %s: %s", claim.id, user.id, key, claim.status)
-        if claim.status == VERIFIED:
-            self._mail(claim, user, author)
         return claim
 
     @staticmethod
@@ -194,7 +191,7 @@ class ClaimService:
             action = "approve_claim" if approve else "reject_claim"
             label = f"@{claimant.username} as {author.name}"
             log_action(s.connection(), moderator, action, claim.id, label, _page(author), reason)
-        self._mail(claim, claimant, author)
+            notify(s.connection(), self.db.backend, [_decided(claim, author, moderator)])
 
     def merge(self, admin: User | None, key: str, into: str, reason: str = "") -> None:
         """Show a name variant's papers on another author's page (undo in the log)."""
@@ -217,23 +214,29 @@ class ClaimService:
                 s.connection(), moderator, "merge_author", variant.id, label, _page(root), reason
             )
 
-    def _mail(self, claim: AuthorClaim, claimant: User, author: Author) -> None:
-        context = {
-            "status": claim.status,
-            "method": claim.method,
-            "reason": claim.reason or "",
-            "author_name": author.name,
-            "author_url": self.base + _page(author),
-            "username": claimant.username,
-        }
-        key = f"claim:{claim.id}:{claim.status}:{claim.decided_at:%Y%m%d%H%M%S%f}"
-        self.postman.post("claim_decided", context, to=claimant.email, key=key)
-
 
 def _keys(s: Session, author: Author) -> list[str]:
     """The author's key and the keys merged into it."""
     merged = s.scalars(select(Author.key).where(Author.merged_into_id == author.id))
     return [author.key, *merged]
+
+
+def _decided(claim: AuthorClaim, author: Author, admin: User) -> NewNotification:
+    """The claimant's notification (mailed as they chose for claims)."""
+    if claim.status == VERIFIED:
+        detail = f"approved: you are the verified author {author.name}"
+    else:
+        detail = f"not approved for {author.name}: {claim.reason}"
+    stamp = f"{claim.decided_at:%Y%m%d%H%M%S%f}"  # undone and decided again: told again
+    return NewNotification(
+        claim.user_id,
+        "claim",
+        f"claim:{claim.id}:{claim.status}:{stamp}",
+        actor_id=admin.id,
+        paper_id=claim.paper_id,
+        detail=detail[:300],
+        link=_page(author),
+    )
 
 
 def _page(author: Author) -> str:

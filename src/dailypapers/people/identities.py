@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from dailypapers.db import Database
-from dailypapers.models import Author, Comment, HiddenAuthorship, PaperAuthor, User
+from dailypapers.models import Author, Comment, HiddenAuthorship, Paper, PaperAuthor, User
 
 STATUS = "claimed_verified"  # HF's PaperAuthor.status for a verified author
 
@@ -100,3 +100,26 @@ class Identities:
                 .order_by(Author.name)
             )
             return [(str(key), str(name)) for key, name in rows]
+
+    def papers_of(self, user_id: int, limit: int = 50) -> list[Paper]:
+        """The papers of a user's verified names (merged ones too), but those they hide."""
+        named, root = aliased(Author), aliased(Author)
+        theirs = (
+            select(PaperAuthor.paper_id)
+            .join(named, named.key == PaperAuthor.author_key)
+            .outerjoin(root, root.id == named.merged_into_id)
+            .where(func.coalesce(named.user_id, root.user_id) == user_id)
+        )
+        hidden = (
+            select(HiddenAuthorship.paper_id)
+            .join(Author, Author.id == HiddenAuthorship.author_id)
+            .where(Author.user_id == user_id)
+        )
+        stmt = (
+            select(Paper)
+            .where(Paper.id.in_(theirs), Paper.id.not_in(hidden))
+            .order_by(Paper.published.desc(), Paper.id.desc())
+            .limit(limit)
+        )
+        with Session(self.db.reader, expire_on_commit=False) as s:
+            return list(s.scalars(stmt))

@@ -38,6 +38,7 @@ from dailypapers.models import (
     utcnow,
 )
 from dailypapers.people.author_names import authorship_rows
+from dailypapers.people.follows import notify_followers
 from dailypapers.records import PaperRecord
 from dailypapers.store.merge import MERGEABLE, Outcome, merge_paper, new_paper_values
 
@@ -125,8 +126,10 @@ class PaperStore:
         changed = {pid: changes["authors"] for pid, changes in updates if "authors" in changes}
         if changed:
             conn.execute(delete(PaperAuthor).where(PaperAuthor.paper_id.in_(list(changed))))
-        new = {result.paper_ids[row["arxiv_id"]]: row["authors"] for row in inserts}
-        self._write_authors(conn, new | changed)
+        new = {result.paper_ids[row["arxiv_id"]]: row for row in inserts}
+        self._write_authors(conn, {pid: row["authors"] for pid, row in new.items()} | changed)
+        fresh = {pid: (row["published"], row["authors"]) for pid, row in new.items()}
+        notify_followers(conn, self.db.backend, fresh)
         result.daily_added = self._add_daily(conn, latest.values(), result.paper_ids)
         for outcome in result.outcomes.values():
             setattr(result, outcome.value, getattr(result, outcome.value) + 1)

@@ -35,6 +35,7 @@ from dailypapers.web.pages import (
     auth,
     authors,
     feed,
+    follows,
     moderation,
     paper,
     people,
@@ -174,7 +175,7 @@ def create_app(
         postman = postman_for(opened.db, settings, courier.wake if courier else None)
         app.state.services = build_services(settings, opened, postman=postman, fetch=fetch)
         if courier is not None:
-            courier.before_pass = app.state.services.notification_mail.queue_new
+            courier.before_pass = app.state.services.notification_pass
         threading.Thread(target=_warm, args=(app.state.services.search,), daemon=True).start()
         indexer = None
         if settings.embed_in_background:
@@ -213,6 +214,7 @@ def create_app(
         account.router,
         people.router,
         authors.router,
+        follows.router,
         moderation.router,  # before paper's catch-all POST /papers/{id}/… routes
         search.router,
         subscribe.router,

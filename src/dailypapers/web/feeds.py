@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
@@ -106,7 +106,12 @@ def search(
     return _feed(request, services, fmt, f"Search: {q}", paths, entries)
 
 
-@router.get("/authors/{key}.{fmt}", response_class=Response, responses=feed_responses())
+MOVED: dict[int | str, dict[str, Any]] = {
+    301: {"description": "The name was merged into another author: see Location"}
+}
+
+
+@router.get("/authors/{key}.{fmt}", response_class=Response, responses=feed_responses(404) | MOVED)
 def author(request: Request, key: str, fmt: Format, services: ServicesDep) -> Response:
     """An author's newest papers (their merged and verified names included)."""
     page = services.authors.page(key, limit=FEED_SIZE)

@@ -46,12 +46,13 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return documented
 
 
-def feed_responses() -> dict[int | str, dict[str, Any]]:
+def feed_responses(*extra: int) -> dict[int | str, dict[str, Any]]:
+    """A feed's answers; ``extra``: error statuses beyond the usual (404 for an author's)."""
     feed = {"schema": {"type": "string"}}
     return {
         200: {
             "description": "An Atom or RSS document",
             "content": {"application/atom+xml": feed, "application/rss+xml": feed},
         },
-        **errors(400, 422, 503),
+        **errors(400, 422, 503, *extra),
     }

@@ -21,7 +21,9 @@ from dailypapers.people.authors import AuthorService
 from dailypapers.people.claims import LABELS as CLAIM_LABELS
 from dailypapers.people.claims import REVERSALS as CLAIM_REVERSALS
 from dailypapers.people.claims import ClaimService
+from dailypapers.people.follows import FollowService
 from dailypapers.people.identities import Identities
+from dailypapers.people.milestones import Milestones
 from dailypapers.people.notification_mail import NotificationMail
 from dailypapers.people.notifications import NotificationRepo
 from dailypapers.people.service import ProfileService
@@ -50,7 +52,14 @@ class Services:
     authors: AuthorService
     claims: ClaimService
     identities: Identities
+    follows: FollowService
+    milestones: Milestones
     secret: str
+
+    def notification_pass(self) -> None:
+        """Before each round of mail: milestones reached, then notification mail queued."""
+        self.milestones.check()
+        self.notification_mail.queue_new()
 
 
 def arxiv_fetcher(settings: Settings) -> Fetcher:
@@ -90,10 +99,11 @@ def build_services(
         fetch or arxiv_fetcher(settings),
         daily_limit=settings.submissions_per_day,
     )
+    feeds, identities = FeedRepo(store.db), Identities(store.db)
     return Services(
         settings=settings,
         store=store,
-        feeds=FeedRepo(store.db),
+        feeds=feeds,
         accounts=accounts,
         community=community,
         limiter=RateLimiter(store.db),
@@ -106,7 +116,9 @@ def build_services(
         notifications=NotificationRepo(store.db),
         notification_mail=NotificationMail(store.db, postman, secret, settings.base_url),
         authors=AuthorService(store.db),
-        claims=ClaimService(store.db, postman, settings.base_url),
-        identities=Identities(store.db),
+        claims=ClaimService(store.db),
+        identities=identities,
+        follows=FollowService(store.db),
+        milestones=Milestones(store.db, feeds, identities),
         secret=secret,
     )

@@ -16,6 +16,8 @@ from dailypapers.ingest.http import client_for
 from dailypapers.ingest.listing import ingest_listing
 from dailypapers.ingest.oai import HarvestSummary, harvest
 from dailypapers.mail.factory import courier_for, postman_for
+from dailypapers.people.identities import Identities
+from dailypapers.people.milestones import Milestones
 from dailypapers.people.notification_mail import NotificationMail
 from dailypapers.periods import last_complete, zone
 from dailypapers.search.embed import OnnxEmbedder
@@ -23,7 +25,7 @@ from dailypapers.search.embeddings import EmbeddingRepo
 from dailypapers.search.factory import vector_index
 from dailypapers.search.pipeline import index_pending
 from dailypapers.settings import Settings
-from dailypapers.store import PaperStore
+from dailypapers.store import FeedRepo, PaperStore
 
 HARVEST_DAYS = 3
 
@@ -106,6 +108,8 @@ def mail_job(ctx: JobContext) -> str:
     """Queue notification mail, then send what is due (`serve` does most of it at once)."""
     postman = postman_for(ctx.store.db, ctx.settings)
     secret = ctx.settings.resolved_secret_key()
+    feeds = FeedRepo(ctx.store.db)
+    Milestones(ctx.store.db, feeds, Identities(ctx.store.db)).check(force=True)
     NotificationMail(ctx.store.db, postman, secret, ctx.settings.base_url).queue_new()
     report = courier_for(ctx.store.db, ctx.settings).deliver_ready(ctx.stop)
     ctx.checkpoint()

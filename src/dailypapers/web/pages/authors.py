@@ -34,7 +34,11 @@ def author(
     page = services.authors.page(key, user, offset=p * PAGE, limit=PAGE)
     if page.moved_to is not None:
         return RedirectResponse(f"/authors/{quote(page.moved_to)}", status_code=301)
-    return render(request, "author.html", {"page": page, "p": p, "offset": p * PAGE})
+    follow = {
+        "following": services.follows.follows(user, "author", page.key),
+        "followers": services.follows.followers("author", page.key),
+    }
+    return render(request, "author.html", {"page": page, "p": p, "offset": p * PAGE} | follow)
 
 
 @router.post("/claims", dependencies=[Csrf])

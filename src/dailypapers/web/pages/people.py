@@ -23,7 +23,15 @@ AVATAR_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 @router.get("/users/{username}", response_class=HTMLResponse)
 def profile(request: Request, username: str, services: ServicesDep, user: UserDep) -> Response:
     page = services.profiles.page(username, user)
-    return render(request, "profile.html", {"page": page, "profile": page.user})
+    context = {
+        "page": page,
+        "profile": page.user,
+        "following": services.follows.follows(user, "user", page.user.username),
+        "followers": services.follows.followers("user", page.user.username),
+        "identities": services.identities.verified_names(page.user.id),
+        "authored": services.identities.papers_of(page.user.id),
+    }
+    return render(request, "profile.html", context)
 
 
 @router.get("/avatars/{username}.svg")
