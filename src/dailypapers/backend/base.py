@@ -8,6 +8,7 @@ from the database URL (:func:`dailypapers.backend.backend_for`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -41,6 +42,12 @@ class Connections(Protocol):
 class Writes(Protocol):
     def insert_ignoring(self, table: Any, index_elements: list[str]) -> Insert:
         """INSERT … ON CONFLICT (index_elements) DO NOTHING."""
+        ...
+
+    def insert_rows(
+        self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """Many plain rows at once, the engine's fastest way (no defaults, no RETURNING)."""
         ...
 
     def lock_writers(self, conn: Connection) -> None:

@@ -6,6 +6,7 @@ one database; advisory locks serialise the few writers that must not race.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +48,17 @@ class PostgresBackend:
 
     def insert_ignoring(self, table: Any, index_elements: list[str]) -> Insert:
         return insert(table).on_conflict_do_nothing(index_elements=index_elements)
+
+    def insert_rows(
+        self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """COPY, in the connection's transaction: several times faster than INSERTs."""
+        if not rows:
+            return
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def lock_writers(self, conn: Connection) -> None:
         """One advisory lock, so concurrent imports never race on new ids."""

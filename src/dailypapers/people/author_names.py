@@ -84,13 +84,14 @@ def vouches_for(listed: str, email: str) -> bool:
     return ours == theirs or ours.endswith("." + theirs) or theirs.endswith("." + ours)
 
 
-def authorship_rows(paper_id: int, names: list[str]) -> list[dict[str, object]]:
-    """The paper_authors rows of one paper: every name with a key, at its position."""
-    rows: list[dict[str, object]] = []
+AUTHORSHIP_COLUMNS = ("paper_id", "position", "author_key", "name")
+
+
+def authorship_rows(paper_id: int, names: list[str]) -> list[tuple[int, int, str, str]]:
+    """The paper_authors rows of one paper (AUTHORSHIP_COLUMNS): every name with a key."""
+    rows = []
     for position, name in enumerate(names):
         key = author_key(str(name))
         if key:
-            rows.append(
-                {"paper_id": paper_id, "position": position, "author_key": key, "name": name[:500]}
-            )
+            rows.append((paper_id, position, key, str(name)[:500]))
     return rows

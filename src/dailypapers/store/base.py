@@ -37,7 +37,7 @@ from dailypapers.models import (
     User,
     utcnow,
 )
-from dailypapers.people.author_names import authorship_rows
+from dailypapers.people.author_names import AUTHORSHIP_COLUMNS, authorship_rows
 from dailypapers.people.follows import notify_followers
 from dailypapers.records import PaperRecord
 from dailypapers.store.merge import MERGEABLE, Outcome, merge_paper, new_paper_values
@@ -176,12 +176,10 @@ class PaperStore:
             )
             conn.execute(update_stmt, params_list)
 
-    @staticmethod
-    def _write_authors(conn: Connection, authors: dict[int, list[str]]) -> None:
+    def _write_authors(self, conn: Connection, authors: dict[int, list[str]]) -> None:
         """Each paper's authors as keys (a changed list replaces the old rows)."""
         rows = [row for pid, names in authors.items() for row in authorship_rows(pid, names)]
-        if rows:
-            conn.execute(insert(PaperAuthor), rows)
+        self.db.backend.insert_rows(conn, "paper_authors", AUTHORSHIP_COLUMNS, rows)
 
     def _add_daily(self, conn: Connection, records: Any, paper_ids: dict[str, int]) -> int:
         rows = [

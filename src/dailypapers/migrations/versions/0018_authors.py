@@ -15,7 +15,7 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-from dailypapers.people.author_names import authorship_rows
+from dailypapers.people.author_names import AUTHORSHIP_COLUMNS, authorship_rows
 
 revision = "0018"
 down_revision = "0017"
@@ -116,10 +116,11 @@ def _fill_paper_authors() -> None:
         ).all()
         if not rows:
             return
-        values = []
+        values: list[dict[str, object]] = []
         for paper_id, authors in rows:
             names = json.loads(authors) if isinstance(authors, str) else authors or []
-            values.extend(authorship_rows(paper_id, names))
+            rows_of = authorship_rows(paper_id, names)
+            values.extend(dict(zip(AUTHORSHIP_COLUMNS, row, strict=True)) for row in rows_of)
         if values:
             conn.execute(sa.insert(target), values)
         last = rows[-1][0]
