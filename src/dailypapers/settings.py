@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import Field
@@ -41,6 +42,11 @@ class Settings(BaseSettings):
         default=None,
         description="Where uploaded avatars are kept (re-encoded WebP files named by their "
         "hash); default: avatars/ in the data directory.",
+    )
+    org_creation: Literal["users", "admins"] = Field(
+        default="users",
+        description="Who creates organisations: any signed-in user with a confirmed address, "
+        "or only the site's admins.",
     )
     offline: bool = Field(
         default=False,

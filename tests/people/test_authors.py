@@ -7,9 +7,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from dailypapers.mail.factory import courier_for, postman_for
+from dailypapers.people.author_names import author_key, listed_addresses, vouches_for
 from dailypapers.people.notification_mail import NotificationMail
 from dailypapers.people.notifications import NotificationRepo
-from dailypapers.people.author_names import author_key, listed_addresses, vouches_for
 from dailypapers.records import PaperRecord
 from dailypapers.settings import Settings
 from dailypapers.store import PaperStore

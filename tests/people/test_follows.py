@@ -135,7 +135,7 @@ def test_your_paper_in_the_days_top_ten_is_told_once(store: PaperStore) -> None:
 def test_the_daily_mail_gathers_a_days_notifications_once_and_unsubscribes_in_one_click(
     live: object, store: PaperStore, site_settings: Settings, smtp: SmtpSink
 ) -> None:
-    fan, _, session = make_user(store, "fan")
+    _, _, session = make_user(store, "fan")
     base = live.url  # type: ignore[attr-defined]
     client = httpx.Client(base_url=base, cookies={"dp_session": session})
     token = csrf_from(client.get("/settings").text)
@@ -168,8 +168,8 @@ def test_the_daily_mail_gathers_a_days_notifications_once_and_unsubscribes_in_on
     assert httpx.post(unsubscribe).status_code == 200  # one click, no session
     settings = client.get("/settings").text
     assert (
-        'name="mail_paper" value="off" aria-label="New papers by authors you follow: No mail" checked'
-        in settings
+        'name="mail_paper" value="off" '
+        'aria-label="New papers by authors you follow: No mail" checked' in settings
     )
     assert (
         'name="mail_mention" value="instant" aria-label="Mentions of you: Mail me at once" checked'

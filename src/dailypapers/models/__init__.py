@@ -8,6 +8,7 @@ from dailypapers.models.base import MAX_ID, NAMING, Base, utcnow
 from dailypapers.models.community import Comment, ModerationAction, Upvote
 from dailypapers.models.mail import DigestOutbox, DigestSentPaper, MailOutbox, Subscription
 from dailypapers.models.operations import JobRun
+from dailypapers.models.orgs import Organization, OrgMember, PaperOrg
 from dailypapers.models.papers import (
     DailyEntry,
     HarvestState,
@@ -36,9 +37,12 @@ __all__ = [
     "MailOutbox",
     "ModerationAction",
     "Notification",
+    "OrgMember",
+    "Organization",
     "Paper",
     "PaperAuthor",
     "PaperEmbedding",
+    "PaperOrg",
     "PaperSentences",
     "RateLimitWindow",
     "SessionRecord",

@@ -19,7 +19,17 @@ from sqlalchemy.orm import Session, aliased
 from dailypapers.backend.base import Backend
 from dailypapers.db import Database
 from dailypapers.errors import InvalidInput, NotFound
-from dailypapers.models import Author, DailyEntry, Follow, Paper, PaperAuthor, User, utcnow
+from dailypapers.models import (
+    Author,
+    DailyEntry,
+    Follow,
+    Organization,
+    Paper,
+    PaperAuthor,
+    PaperOrg,
+    User,
+    utcnow,
+)
 from dailypapers.people.author_names import author_key
 from dailypapers.people.notifications import NewNotification, notify
 
@@ -116,11 +126,18 @@ class FollowService:
             if user is None:
                 raise NotFound(f"No user {target}.")
             return Followed("user", user.username, f"@{user.username}", f"/users/{user.username}")
+        if kind == "org":
+            org = s.scalars(select(Organization).where(Organization.slug == target)).first()
+            if org is None:
+                raise NotFound(f"No organisation {target} here.")
+            return Followed("org", org.slug, org.name, f"/orgs/{org.slug}")
         if kind == "category":
             if not CATEGORY.match(target):
                 raise InvalidInput(f"{target!r} is not an arXiv category (like cs.LG or hep-th).")
             return Followed("category", target, target, f"/search?q=cat:{target}")
-        raise InvalidInput(f"One follows an author, a user or a category, not {kind!r}.")
+        raise InvalidInput(
+            f"One follows an author, a user, an organisation or a category, not {kind!r}."
+        )
 
     # -- the Following tab --------------------------------------------------------------------
     def papers(self, user: User, *, days: int = 30, limit: int = 50) -> list[FollowedPaper]:
@@ -138,6 +155,7 @@ class FollowService:
             self._by_authors(s, by_kind["author"], since, why)
             self._by_users(s, by_kind["user"], since, why)
             self._by_categories(s, by_kind["category"], since, why)
+            self._by_orgs(s, by_kind["org"], since, why)
             papers = s.scalars(select(Paper).where(Paper.id.in_(list(why)))).all()
         ordered = sorted(papers, key=lambda p: (p.published or p.created_at, p.id), reverse=True)
         return [FollowedPaper(p, why[p.id]) for p in ordered[:limit]]
@@ -177,6 +195,20 @@ class FollowService:
         )
         for paper_id, username in rows:
             why[paper_id].append(f"submitted by @{username}, whom you follow")
+
+    @staticmethod
+    def _by_orgs(s: Session, slugs: list[str], since: datetime, why: Why) -> None:
+        if not slugs:
+            return
+        rows = s.execute(
+            select(PaperOrg.paper_id, Organization.name)
+            .join(Organization, Organization.id == PaperOrg.org_id)
+            .join(Paper, Paper.id == PaperOrg.paper_id)
+            .where(Organization.slug.in_(slugs), PaperOrg.created_at >= since)
+            .limit(2000)
+        )
+        for paper_id, name in rows:
+            why[paper_id].append(f"from {name}, which you follow")
 
     @staticmethod
     def _by_categories(

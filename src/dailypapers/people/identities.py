@@ -14,7 +14,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from dailypapers.db import Database
-from dailypapers.models import Author, Comment, HiddenAuthorship, Paper, PaperAuthor, User
+from dailypapers.models import (
+    Author,
+    Comment,
+    HiddenAuthorship,
+    Organization,
+    Paper,
+    PaperAuthor,
+    PaperOrg,
+    User,
+)
 
 STATUS = "claimed_verified"  # HF's PaperAuthor.status for a verified author
 
@@ -30,6 +39,7 @@ class Identity:
 class PaperIdentities:
     by_position: dict[int, Identity] = field(default_factory=dict)
     participating: bool = False  # a verified author commented
+    organization: Organization | None = None  # the first one a member put on it
 
     @property
     def user_ids(self) -> set[int]:
@@ -41,7 +51,7 @@ class Identities:
         self.db = db
 
     def of(self, paper_ids: Iterable[int]) -> dict[int, PaperIdentities]:
-        """Every paper's verified authors; papers without any are absent."""
+        """Every paper's verified authors and organisation; papers with neither are absent."""
         ids = sorted(set(paper_ids))
         if not ids:
             return {}
@@ -70,7 +80,19 @@ class Identities:
                 paper = found.setdefault(paper_id, PaperIdentities())
                 paper.by_position[position] = Identity(user, key, bool(is_hidden))
             self._participation(s, found)
+            self._organizations(s, ids, found)
         return found
+
+    @staticmethod
+    def _organizations(s: Session, ids: list[int], found: dict[int, PaperIdentities]) -> None:
+        rows = s.execute(
+            select(PaperOrg.paper_id, Organization)
+            .join(Organization, Organization.id == PaperOrg.org_id)
+            .where(PaperOrg.paper_id.in_(ids))
+            .order_by(PaperOrg.created_at.desc())  # the oldest is written last, and wins
+        )
+        for paper_id, org in rows:
+            found.setdefault(paper_id, PaperIdentities()).organization = org
 
     @staticmethod
     def _participation(s: Session, found: dict[int, PaperIdentities]) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from dailypapers.dates import last_day
 from dailypapers.db import Database
-from dailypapers.models import DailyEntry, Paper, User
+from dailypapers.models import DailyEntry, Organization, Paper, PaperOrg, User
 
 FeedSort = Literal["upvotes", "newest"]
 
@@ -29,6 +29,7 @@ class FeedQuery:
     end: date
     sort: FeedSort = "upvotes"
     submitter: str | None = None  # a username
+    org: str | None = None  # an organisation's slug: the papers members put it on
     limit: int = 50
     offset: int = 0
 
@@ -56,6 +57,8 @@ class FeedRepo:
                     select(User.id).where(User.username == query.submitter)
                 )
             )
+        if query.org:
+            stmt = stmt.where(Paper.id.in_(_org_papers(query.org)))
         order: tuple[UnaryExpression[Any], ...]
         if query.sort == "newest":
             order = (DailyEntry.submitted_at.desc(), Paper.id.desc())
@@ -84,6 +87,10 @@ class FeedRepo:
             return {}
         found = self._run(self._base().where(Paper.id.in_(paper_ids)))
         return {item.paper.id: item for item in found}
+
+    def org_paper_ids(self, slug: str) -> set[int]:
+        with self.db.reader.connect() as conn:
+            return set(conn.scalars(_org_papers(slug)))
 
     def _run(self, stmt: Select[Paper, DailyEntry, User]) -> list[FeedItem]:
         with Session(self.db.reader, expire_on_commit=False) as session:
@@ -125,3 +132,12 @@ class FeedRepo:
                 )
                 or 0
             )
+
+
+def _org_papers(slug: str) -> Select[int]:
+    """The papers members put an organisation on."""
+    return (
+        select(PaperOrg.paper_id)
+        .join(Organization, Organization.id == PaperOrg.org_id)
+        .where(Organization.slug == slug)
+    )

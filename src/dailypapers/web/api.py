@@ -73,12 +73,22 @@ def daily_papers(
     week: Annotated[str | None, period_param("week", "2026-W06")] = None,
     month: Annotated[str | None, period_param("month", "2026-02")] = None,
     submitter: Annotated[str | None, Query(max_length=40)] = None,
+    org: Annotated[
+        str | None, Query(max_length=40, description="Only papers members put this org on")
+    ] = None,
     sort: Literal["publishedAt", "trending", "upvotes"] = "upvotes",
     p: Annotated[int, Query(ge=0, le=10_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> list[dict[str, Any]]:
     """Papers on the daily feed of a date, ISO week or month (default: the latest day)."""
+    if org is not None:
+        services.orgs.get(org)  # an organisation that is not here: 404
     if sort == "trending" and not (date or week or month):
+        if org is not None:
+            ranked = trending_items(services.feeds, 1000)
+            theirs = services.feeds.org_paper_ids(org)
+            chosen = [item for item, _ in ranked if item.paper.id in theirs]
+            return daily_list_json(chosen[p * limit : (p + 1) * limit], services.identities)
         ranked = trending_items(services.feeds, limit, p * limit)
         return daily_list_json([item for item, _ in ranked], services.identities)
     period = _period(services, date, week, month)
@@ -89,6 +99,7 @@ def daily_papers(
         period.end,
         sort="newest" if sort == "publishedAt" else "upvotes",
         submitter=submitter,
+        org=org,
         limit=limit,
         offset=p * limit,
     )

@@ -37,6 +37,7 @@ from dailypapers.web.pages import (
     feed,
     follows,
     moderation,
+    orgs,
     paper,
     people,
     search,
@@ -215,6 +216,7 @@ def create_app(
         people.router,
         authors.router,
         follows.router,
+        orgs.router,  # before paper's catch-all POST /papers/{id}/… routes
         moderation.router,  # before paper's catch-all POST /papers/{id}/… routes
         search.router,
         subscribe.router,

@@ -72,16 +72,29 @@ def _feed(
     return Response(_NOT_XML.sub("", body), media_type=MEDIA[fmt])
 
 
-@router.get("/daily.{fmt}", response_class=Response, responses=feed_responses())
-def daily(request: Request, fmt: Format, services: ServicesDep) -> Response:
-    """The latest day of the daily feed, most upvoted first."""
+@router.get("/daily.{fmt}", response_class=Response, responses=feed_responses(404))
+def daily(
+    request: Request,
+    fmt: Format,
+    services: ServicesDep,
+    org: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response:
+    """The latest day of the daily feed, most upvoted first (``org``: one organisation's)."""
+    title, paths = "Daily Papers", (f"/feeds/daily.{fmt}", "/")
+    if org is not None:
+        found = services.orgs.get(org)
+        title, paths = (
+            f"{found.name} · Daily Papers",
+            (f"/feeds/daily.{fmt}?org={quote(org)}", f"/orgs/{quote(org)}"),
+        )
     day = services.feeds.latest_day()
     items = []
     if day:
         period = day_period(day)
-        items = services.feeds.items(FeedQuery(period.start, period.end, limit=FEED_SIZE))
+        query = FeedQuery(period.start, period.end, org=org, limit=FEED_SIZE)
+        items = services.feeds.items(query)
     entries = [(i.paper, i.entry.submitted_at) for i in items]
-    return _feed(request, services, fmt, "Daily Papers", (f"/feeds/daily.{fmt}", "/"), entries)
+    return _feed(request, services, fmt, title, paths, entries)
 
 
 @router.get("/trending.{fmt}", response_class=Response, responses=feed_responses())

@@ -26,6 +26,13 @@ class HfUser(Model):
     isPro: bool = False
 
 
+class HfOrganization(Model):
+    id: str = Field(alias="_id")
+    name: str = Field(description="The organisation's short name (/orgs/{name})")
+    fullname: str
+    avatarUrl: str | None
+
+
 class PaperAuthor(Model):
     id: str = Field(alias="_id")
     name: str
@@ -50,6 +57,7 @@ class PaperOut(Model):
     projectPage: str | None
     categories: list[str]
     withdrawn: bool
+    organization: HfOrganization | None = None
     arxivUrl: str
     pdfUrl: str
 
@@ -66,6 +74,7 @@ class DailyPaper(Model):
     numComments: int
     submittedBy: HfUser | None
     isAuthorParticipating: bool
+    organization: HfOrganization | None = None
     githubRepo: str | None
     projectPage: str | None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from dailypapers.models import DailyEntry, Paper, User
+from dailypapers.models import DailyEntry, Organization, Paper, User
 from dailypapers.people.avatars import avatar_path
 from dailypapers.people.identities import STATUS, Identities, PaperIdentities
 from dailypapers.store import FeedItem, FeedRepo
@@ -32,6 +32,14 @@ def user_json(user: User | None) -> dict[str, Any] | None:
         "type": "user",
         "isPro": False,
     }
+
+
+def org_json(org: Organization | None) -> dict[str, Any] | None:
+    """HF's ``Organization``: ``name`` is the short name, ``fullname`` the display name."""
+    if org is None:
+        return None
+    logo = f"/orgs/{org.slug}/logo/{org.logo_file}" if org.logo_file else None
+    return {"_id": str(org.id), "name": org.slug, "fullname": org.name, "avatarUrl": logo}
 
 
 def authors_json(paper: Paper, who: PaperIdentities | None) -> list[dict[str, Any]]:
@@ -70,6 +78,7 @@ def paper_json(
         "projectPage": paper.project_url,
         "categories": paper.categories,
         "withdrawn": paper.withdrawn,
+        "organization": org_json(who.organization if who else None),
         "arxivUrl": paper.abs_url,
         "pdfUrl": paper.pdf_url,
     }
@@ -88,6 +97,7 @@ def daily_json(item: FeedItem, who: PaperIdentities | None = None) -> dict[str, 
         "numComments": paper.num_comments,
         "submittedBy": user_json(item.submitter),
         "isAuthorParticipating": bool(who and who.participating),
+        "organization": org_json(who.organization if who else None),
         # huggingface_hub reads these two from the top level of each item
         "githubRepo": paper.github_url,
         "projectPage": paper.project_url,

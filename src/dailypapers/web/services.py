@@ -26,6 +26,7 @@ from dailypapers.people.identities import Identities
 from dailypapers.people.milestones import Milestones
 from dailypapers.people.notification_mail import NotificationMail
 from dailypapers.people.notifications import NotificationRepo
+from dailypapers.people.orgs import OrgService
 from dailypapers.people.service import ProfileService
 from dailypapers.ratelimit import RateLimiter
 from dailypapers.records import PaperRecord
@@ -53,6 +54,7 @@ class Services:
     claims: ClaimService
     identities: Identities
     follows: FollowService
+    orgs: OrgService
     milestones: Milestones
     secret: str
 
@@ -119,6 +121,9 @@ def build_services(
         claims=ClaimService(store.db),
         identities=identities,
         follows=FollowService(store.db),
+        orgs=OrgService(
+            store.db, settings.resolved_avatar_dir() / "orgs", creation=settings.org_creation
+        ),
         milestones=Milestones(store.db, feeds, identities),
         secret=secret,
     )

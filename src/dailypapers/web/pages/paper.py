@@ -54,6 +54,8 @@ def paper_page(
             "who": who.by_position if who else {},
             "verified_users": who.user_ids if who else set(),
             "author_keys": [author_key(name) for name in paper.authors],
+            "paper_orgs": services.orgs.on_paper(paper.id),
+            "my_orgs": [org for org, _ in services.orgs.of_user(user.id)] if user else [],
             "bibtex": bibtex(paper),
             "citation_meta": citation_meta(paper),
             "canonical": f"{services.settings.base_url.rstrip('/')}/papers/{paper.arxiv_id}",

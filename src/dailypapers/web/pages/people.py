@@ -30,6 +30,7 @@ def profile(request: Request, username: str, services: ServicesDep, user: UserDe
         "followers": services.follows.followers("user", page.user.username),
         "identities": services.identities.verified_names(page.user.id),
         "authored": services.identities.papers_of(page.user.id),
+        "orgs": services.orgs.of_user(page.user.id),
     }
     return render(request, "profile.html", context)
 
