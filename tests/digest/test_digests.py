@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from dailypapers.digest.interests import SubscriptionError, parse_interests
 from dailypapers.mail.outbox import MailQueue
 from dailypapers.models import DigestOutbox, Subscription
+from dailypapers.people.author_names import author_key
 from dailypapers.periods import last_complete, period_containing, zone
 from dailypapers.search.embed import OnnxEmbedder
 from dailypapers.store import PaperStore
@@ -372,6 +373,30 @@ def test_personal_sections_follow_authors_categories_topics_and_upvotes(
     grasp = store.get_paper("2603.00006").id  # type: ignore[union-attr]
     liked = ids(Interests(like_upvoted=True), upvoted=[grasp])
     assert grasp not in liked and "2603.00004" not in liked
+
+
+def test_the_following_section_names_what_brought_each_paper(
+    store: PaperStore, embedder: OnnxEmbedder
+) -> None:
+    from dailypapers.digest.content import load_period
+    from dailypapers.digest.following import Followed, FollowingMatcher
+
+    load_corpus(store, embedder)
+    period = period_containing("weekly", WEEK_DAY, zone("UTC"))
+    papers = load_period(store.db, period, base_url="https://x.org", trending=2)
+    matcher = FollowingMatcher(store.db, papers, "https://x.org")
+    followed = Followed(
+        {"author": frozenset({"jurgen-schmidhuber"}), "category": frozenset({"cs.RO"})}
+    )
+    found = matcher.match(followed, set(), 8)
+    assert {p.arxiv_id for p in found} == {"2603.00005", "2603.00006"}
+    reasons = {p.arxiv_id: p.reason for p in found}
+    assert reasons["2603.00006"] == "in cs.RO, which you follow"
+    assert reasons["2603.00005"].endswith("(you follow them)")
+    skip = {store.get_paper("2603.00005").id}  # type: ignore[union-attr]
+    assert [p.arxiv_id for p in matcher.match(followed, skip, 8)] == ["2603.00006"]
+    trending = Followed({"author": frozenset({author_key(papers.trending[0].authors[0])})})
+    assert matcher.match(trending, set(), 8) == []  # already at the top of the mail
 
 
 def test_signed_in_readers_manage_the_digest_in_settings(

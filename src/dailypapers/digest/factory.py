@@ -6,6 +6,7 @@ import threading
 from datetime import date
 
 from dailypapers.digest.content import load_period
+from dailypapers.digest.following import FollowingMatcher
 from dailypapers.digest.matching import PersonalMatcher
 from dailypapers.digest.outbox import OutboxRepo
 from dailypapers.digest.sender import DigestComposer, DigestSender, RunReport, SendOptions
@@ -67,6 +68,7 @@ def build_composer(
         subscription_service(store, settings),
         digest_site(settings),
         settings.digest_personal_count,
+        FollowingMatcher(store.db, papers, settings.base_url),
     )
 
 

@@ -9,14 +9,15 @@ close embedding; "like my upvotes" uses the centroid of the reader's upvoted pap
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from dailypapers.digest.content import DigestPaper, PeriodPapers, digest_paper
+from dailypapers.digest.following import Followed
 from dailypapers.digest.interests import Interests
+from dailypapers.people.author_names import author_key
 from dailypapers.search.embed import Embedder
 from dailypapers.search.embeddings import EmbeddingRepo
 from dailypapers.search.fusion import Ranked, rrf
@@ -36,12 +37,7 @@ class Reader:
     interests: Interests
     upvoted: list[int] = field(default_factory=list)  # paper ids, for "like my upvotes"
     seen: set[int] = field(default_factory=set)  # papers already mailed to this reader
-
-
-def name_key(name: str) -> str:
-    """An author name compared without case, accents or spacing."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    followed: Followed = field(default_factory=Followed)
 
 
 class PersonalMatcher:
@@ -75,7 +71,7 @@ class PersonalMatcher:
         self._by_category: dict[str, set[int]] = {}
         for row, paper in enumerate(self.papers):
             for author in paper.authors or []:
-                self._by_author.setdefault(name_key(author), []).append(row)
+                self._by_author.setdefault(author_key(author), []).append(row)
             for category in paper.categories or []:
                 self._by_category.setdefault(category.lower(), set()).add(row)
         self._query_vectors: dict[str, np.ndarray] = {}
@@ -151,7 +147,9 @@ class PersonalMatcher:
         return rows
 
     def _by(self, authors: list[str]) -> list[tuple[int, str]]:
-        return [(row, name) for name in authors for row in self._by_author.get(name_key(name), [])]
+        return [
+            (row, name) for name in authors for row in self._by_author.get(author_key(name), [])
+        ]
 
     def _lexical(self, words: list[str], phrases: list[str]) -> Ranked:
         # Precision first in a mail: a short query must match all of its terms.

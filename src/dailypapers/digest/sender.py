@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
-from dailypapers.digest.content import PeriodPapers
+from dailypapers.digest.content import DigestPaper, PeriodPapers
+from dailypapers.digest.following import Followed, FollowingMatcher, follows_of
 from dailypapers.digest.matching import PersonalMatcher, Reader
 from dailypapers.digest.outbox import OutboxItem, OutboxRepo
 from dailypapers.digest.subscriptions import DigestSite, SubscriptionService
@@ -68,9 +69,11 @@ class DigestComposer:
         links: SubscriptionService,
         site: DigestSite,
         personal: int,
+        following: FollowingMatcher | None = None,
     ) -> None:
         self.papers = papers
         self.matcher = matcher
+        self.following = following
         self.links = links
         self.site = site
         self.personal = personal
@@ -83,7 +86,11 @@ class DigestComposer:
     def compose(self, item: OutboxItem, reader: Reader) -> Digest | None:
         """The reader's digest, or None when there is nothing to send."""
         mine = self.matcher.match(reader, self.personal)
-        if not self.papers.trending and not mine:
+        followed: list[DigestPaper] = []
+        if self.following is not None and reader.followed:
+            skip = reader.seen | {p.paper_id for p in mine}
+            followed = self.following.match(reader.followed, skip, self.personal)
+        if not self.papers.trending and not mine and not followed:
             return None
         unsubscribe = self.links.unsubscribe_url(item.subscription_id)
         context = {
@@ -92,6 +99,7 @@ class DigestComposer:
             "period": self.papers.period,
             "trending": self.papers.trending,
             "personal": mine,
+            "following": followed,
             "interests": item.interests,
             "unsubscribe_url": unsubscribe,
             "manage_url": self.links.manage_url(item.subscription_id),
@@ -108,7 +116,7 @@ class DigestComposer:
                 "List-Id": f"{self.site.site_name} digest <digest.{self.domain}>",
             },
         )
-        ids = [p.paper_id for p in [*self.papers.trending, *mine]]
+        ids = [p.paper_id for p in [*self.papers.trending, *mine, *followed]]
         return Digest(message, ids, len(mine))
 
 
@@ -159,6 +167,7 @@ class DigestSender:
         )
         users = [i.user_id for i in items if i.user_id is not None and i.interests.like_upvoted]
         upvoted = self.outbox.upvoted(users) if users else {}
+        followed = follows_of(self.outbox.db, users)
         self.composer.matcher.prepare(i.interests.query for i in items)
         return [
             Reader(
@@ -166,6 +175,7 @@ class DigestSender:
                 i.interests,
                 upvoted.get(i.user_id, []) if i.user_id is not None else [],
                 seen[i.subscription_id],
+                followed.get(i.user_id, Followed()) if i.user_id is not None else Followed(),
             )
             for i in items
         ]
