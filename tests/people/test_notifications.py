@@ -137,7 +137,7 @@ def test_notification_mail_goes_once_and_stops_in_one_click(
     with store.session() as s:
         from dailypapers.models import User
 
-        choices = s.get(User, ada.id).mail_choices  # type: ignore[union-attr]
+        choices = s.get(User, ada.id).mail_choices or {}  # type: ignore[union-attr]
         assert choices["reply"] == "off" and choices["mention"] == "instant"
     second = {"body": "And another thing", "parent_id": first}
     httpx.post(f"{base}/api/papers/2601.00001/comments", json=second, headers=auth)
