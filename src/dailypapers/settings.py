@@ -43,6 +43,13 @@ class Settings(BaseSettings):
         description="Where uploaded avatars are kept (re-encoded WebP files named by their "
         "hash); default: avatars/ in the data directory.",
     )
+    notification_mail_hour: int = Field(
+        default=7,
+        ge=0,
+        le=23,
+        description="The hour (UTC) after which each day's batch of notification mail goes "
+        "out, for the kinds readers set to once a day.",
+    )
     org_creation: Literal["users", "admins"] = Field(
         default="users",
         description="Who creates organisations: any signed-in user with a confirmed address, "

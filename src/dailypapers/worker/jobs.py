@@ -110,7 +110,10 @@ def mail_job(ctx: JobContext) -> str:
     secret = ctx.settings.resolved_secret_key()
     feeds = FeedRepo(ctx.store.db)
     Milestones(ctx.store.db, feeds, Identities(ctx.store.db)).check(force=True)
-    NotificationMail(ctx.store.db, postman, secret, ctx.settings.base_url).queue_new()
+    hour = ctx.settings.notification_mail_hour
+    NotificationMail(
+        ctx.store.db, postman, secret, ctx.settings.base_url, daily_hour=hour
+    ).queue_new()
     report = courier_for(ctx.store.db, ctx.settings).deliver_ready(ctx.stop)
     ctx.checkpoint()
     if report.stopped:
