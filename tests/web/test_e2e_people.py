@@ -219,3 +219,21 @@ def test_people_pages_look_right_on_phone_and_desktop_light_and_dark(
                     path=str(SCREENSHOTS / f"people-{name}-{device}-{scheme}.png"), full_page=True
                 )
             page.context.close()
+
+
+def test_typing_an_at_sign_suggests_usernames(
+    alice: Any, live: LiveServer, store: PaperStore, site: dict[str, Any]
+) -> None:
+    make_user(store, "bobby_tables")
+    alice.goto("/papers/2612.00001")
+    alice.click("#new-comment")
+    alice.keyboard.type("Thanks @bo")
+    alice.wait_for_selector("ul.mention-list li:has-text('@bob')")
+    assert alice.locator("ul.mention-list li").count() == 2  # bob, bobby_tables
+    alice.keyboard.press("ArrowDown")
+    alice.keyboard.press("Enter")
+    assert alice.input_value("#new-comment") == "Thanks @bobby_tables "
+    assert httpx.get(f"{live.url}/mentions/suggest?q=bo").status_code == 401  # signed in only
+    cookies = {"dp_session": site["alice"]}
+    wild = httpx.get(f"{live.url}/mentions/suggest?q=b_", cookies=cookies).json()
+    assert wild == []  # "_" is a character here, not a wildcard

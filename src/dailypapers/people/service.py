@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from dailypapers.accounts.service import UserNotFound
@@ -102,6 +102,23 @@ class ProfileService:
         choices = checked_choices(given)
         with self.db.writer.begin() as conn:
             conn.execute(update(User).where(User.id == user.id).values(mail_choices=choices))
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[User]:
+        """Usernames for the comment box's @-autocomplete: by prefix, active accounts only."""
+        prefix = prefix.strip().lstrip("@").lower()
+        if not prefix or len(prefix) > 30:
+            return []
+        stmt = (
+            select(User)
+            .where(
+                func.lower(User.username).startswith(prefix, autoescape=True),
+                User.suspended_at.is_(None),
+            )
+            .order_by(func.length(User.username), User.username)
+            .limit(limit)
+        )
+        with Session(self.db.reader, expire_on_commit=False) as s:
+            return list(s.scalars(stmt))
 
     def user(self, username: str) -> User:
         with Session(self.db.reader, expire_on_commit=False) as s:

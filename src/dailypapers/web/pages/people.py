@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Annotated
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from dailypapers.accounts.service import UserNotFound
 from dailypapers.errors import InvalidInput
-from dailypapers.people.avatars import avatar_svg
+from dailypapers.people.avatars import avatar_path, avatar_svg
 from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
 from dailypapers.web.render import login_redirect, message_page, render
 
@@ -33,6 +34,26 @@ def profile(request: Request, username: str, services: ServicesDep, user: UserDe
         "orgs": services.orgs.of_user(page.user.id),
     }
     return render(request, "profile.html", context)
+
+
+@router.get("/mentions/suggest")
+def suggest_mentions(
+    services: ServicesDep, user: UserDep, q: Annotated[str, Query(max_length=40)] = ""
+) -> JSONResponse:
+    """Who an "@…" being typed may be (signed-in readers only: it lists usernames)."""
+    if user is None:
+        return JSONResponse([], status_code=401)
+    found = services.profiles.suggest(q)
+    return JSONResponse(
+        [
+            {
+                "user": u.username,
+                "fullname": u.display_name or u.username,
+                "avatarUrl": avatar_path(u),
+            }
+            for u in found
+        ]
+    )
 
 
 @router.get("/avatars/{username}.svg")
