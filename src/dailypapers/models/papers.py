@@ -152,4 +152,7 @@ class PaperAuthor(Base):
     author_key: Mapped[str] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(500))
 
-    __table_args__ = (Index("ix_paper_authors_author_key_paper_id", "author_key", "paper_id"),)
+    __table_args__ = (
+        Index("ix_paper_authors_author_key_paper_id", "author_key", "paper_id"),
+        {"sqlite_with_rowid": False},  # the key holds the row: a paper's authors are one seek
+    )

@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=500), nullable=False),
         _fk("paper_authors", "paper_id", "papers", "CASCADE"),
         sa.PrimaryKeyConstraint("paper_id", "position", name=op.f("pk_paper_authors")),
+        sqlite_with_rowid=False,  # the key holds the row: a paper's authors are one seek
     )
     op.create_table(
         "authors",
