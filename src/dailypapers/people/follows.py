@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.orm import Session, aliased
 
 from dailypapers.backend.base import Backend
@@ -142,9 +142,11 @@ class FollowService:
     # -- the Following tab --------------------------------------------------------------------
     def papers(self, user: User, *, days: int = 30, limit: int = 50) -> list[FollowedPaper]:
         """Recent papers by followed authors, submitted by followed users, or in followed
-        categories: newest first, each with why it is here."""
-        since = utcnow() - timedelta(days=days)
+        categories: newest first, each with why it is here. Recent: the last ``days`` up to
+        the newest paper here (a site whose imports stopped still shows its last month)."""
         with Session(self.db.reader, expire_on_commit=False) as s:
+            newest = s.scalar(select(func.max(Paper.published))) or utcnow()
+            since = min(newest, utcnow()) - timedelta(days=days)
             mine = s.execute(
                 select(Follow.kind, Follow.target).where(Follow.user_id == user.id)
             ).all()
