@@ -159,6 +159,7 @@ def test_the_daily_mail_gathers_a_days_notifications_once_and_unsubscribes_in_on
     assert str(daily["Subject"]).startswith("3 notifications")
     text = daily.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert text.count("New paper by Ada Lovelace") == 3
+    assert "No more mail about “New papers by authors you follow”" in text  # per kind too
     add(store, "2612.00004", ["Ada Lovelace"], published=utcnow())
     assert mail.queue_new() == 0  # today's is sent: this one waits for tomorrow's
     tomorrow = utcnow() + timedelta(days=1)

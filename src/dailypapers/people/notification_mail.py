@@ -198,11 +198,17 @@ class NotificationMail:
             }
             for item in due.items[:DAILY_LIMIT]
         ]
+        kinds = dict.fromkeys(item.kind for item in due.items)  # in the order they came
+        per_kind = [
+            {"label": BY_NAME[kind].label, "url": self.unsubscribe_url(due.recipient.id, kind)}
+            for kind in kinds
+        ]
         context = {
             "username": due.recipient.username,
             "items": items,
             "more": max(0, len(due.items) - DAILY_LIMIT),
             "day": day.isoformat(),
+            "per_kind": per_kind,
         } | links
         return self.postman.post(
             "notification_daily",
