@@ -216,6 +216,9 @@ def test_a_verified_author_commenting_makes_the_paper_author_participating(
     assert '<span class="badge" title="A verified author of this paper">Author</span>' in (
         client.get("/papers/2601.00001").text
     )
+    (said,) = client.get("/api/papers/2601.00001/comments").json()
+    assert said["author"]["user"] == "ada" and said["isAuthor"] is True
+    assert said["author"]["avatarUrl"] == "/avatars/ada.svg" and said["html"] == ""
     api = HfApi(endpoint=live.url, token=False)  # type: ignore[attr-defined]
     (daily,) = api.list_daily_papers(date="2026-01-05")
     assert daily.__dict__.get("isAuthorParticipating") is True

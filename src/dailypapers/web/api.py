@@ -18,8 +18,13 @@ from dailypapers.store import FeedQuery
 from dailypapers.trending import trending_items
 from dailypapers.web.deps import ServicesDep
 from dailypapers.web.openapi import ArxivIdPath, errors
-from dailypapers.web.schemas import DailyPaper, PaperOut, SearchResult
-from dailypapers.web.serialize import daily_list_json, paper_json, search_results_json
+from dailypapers.web.schemas import CommentOut, DailyPaper, PaperOut, SearchResult
+from dailypapers.web.serialize import (
+    comment_json,
+    daily_list_json,
+    paper_json,
+    search_results_json,
+)
 from dailypapers.web.services import Services
 
 
@@ -137,6 +142,19 @@ def similar_papers(
 def _paper_or_error(services: Services, arxiv_id: str) -> Paper:
     """Malformed: 400; not here: 404 (the error table)."""
     return services.community.paper(arxiv_id)
+
+
+@router.get(
+    "/papers/{arxiv_id:path}/comments",  # beside POST …/comments (the arxiv convertor skips it)
+    response_model=list[CommentOut],
+    responses=errors(400, 404, 422, 503),
+)
+def paper_comments(arxiv_id: ArxivIdPath, services: ServicesDep) -> list[dict[str, Any]]:
+    """The paper's discussion, oldest first; commenters in the HF ``User`` shape."""
+    found = _paper_or_error(services, arxiv_id)
+    who = services.identities.of([found.id]).get(found.id)
+    verified = who.user_ids if who else set()
+    return [comment_json(view, verified) for view in services.community.comments(found)]
 
 
 @router.get("/papers/{arxiv_id:arxiv}", response_model=PaperOut, responses=errors(400, 404, 503))

@@ -89,3 +89,17 @@ class SearchResult(Model):
     title: str
     summary: str
     numComments: int
+
+
+class CommentOut(Model):
+    """One comment of a paper's discussion; replies are nested one level deep."""
+
+    id: str
+    parentId: str | None
+    author: HfUser | None = Field(description="None when the comment was removed")
+    isAuthor: bool = Field(description="The commenter is a verified author of the paper")
+    createdAt: Timestamp
+    editedAt: Timestamp | None
+    html: str = Field(description="The comment's sanitised HTML; empty when removed")
+    removed: bool
+    replies: list[CommentOut] = []

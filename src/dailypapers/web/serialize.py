@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from dailypapers.community.repo import CommentView
 from dailypapers.models import DailyEntry, Organization, Paper, User
 from dailypapers.people.avatars import avatar_path
 from dailypapers.people.identities import STATUS, Identities, PaperIdentities
@@ -132,3 +133,19 @@ def search_results_json(
 def daily_list_json(items: list[FeedItem], identities: Identities) -> list[dict[str, Any]]:
     who = identities.of(item.paper.id for item in items)
     return [daily_json(item, who.get(item.paper.id)) for item in items]
+
+
+def comment_json(view: CommentView, verified: set[int]) -> dict[str, Any]:
+    """A comment and its replies; a removed one keeps its place but shows nothing."""
+    comment, shown = view.comment, view.visible
+    return {
+        "id": str(comment.id),
+        "parentId": str(comment.parent_id) if comment.parent_id else None,
+        "author": user_json(view.author) if shown else None,
+        "isAuthor": shown and view.author.id in verified,
+        "createdAt": iso(comment.created_at),
+        "editedAt": iso(comment.edited_at),
+        "html": comment.body_html if shown else "",
+        "removed": not shown,
+        "replies": [comment_json(reply, verified) for reply in view.replies],
+    }
