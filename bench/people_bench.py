@@ -14,11 +14,8 @@ notifies nobody, median of 200 each).
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import timedelta
@@ -31,11 +28,11 @@ from dailypapers.community.repo import CommunityRepo
 from dailypapers.ingest.importer import import_file
 from dailypapers.models import utcnow
 from dailypapers.store import PaperStore, open_store
-from web_latency import CORPUS, percentile, wait_until_up
+from web_latency import CORPUS, percentile, serving
 
 GOAL_PAGE_MS = 20.0
 GOAL_COMMENT_MS = 5.0
-AUTHORS = ["yang-liu", "hao-chen", "yann-lecun", "geoffrey-hinton"]  # prolific → rare
+AUTHORS = ["yang-liu", "hao-chen", "yann-lecun", "yannick-kirchhoff"]  # 291, 193, 20, 7 papers
 
 
 def bulk_users(store: PaperStore, count: int) -> None:
@@ -136,22 +133,7 @@ def main() -> None:
         )
         session = AccountRepo(store.db).create_session(1, timedelta(days=1))
         store.close()
-        env = os.environ | {
-            "DAILYPAPERS_DATABASE_URL": url,
-            "DAILYPAPERS_DATA_DIR": tmp,
-            "DAILYPAPERS_EMBED_IN_BACKGROUND": "false",
-            "DAILYPAPERS_MAIL_IN_BACKGROUND": "false",
-        }
-        port = "8766"
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "dailypapers", "serve", "--port", port],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_until_up(base, proc)
+        with serving(url, tmp, "8766") as base:
             routes = {f"author page ({key})": f"/authors/{key}" for key in AUTHORS}
             routes |= {"/notifications (100 per user)": "/notifications", "profile": "/users/user1"}
             print(f"{'route':<34} {'p50 ms':>8} {'p95 ms':>8}")
@@ -160,9 +142,6 @@ def main() -> None:
                     p50, p95 = measure(client, path, args.requests)
                     ratio = p95 / GOAL_PAGE_MS
                     print(f"{name:<34} {p50:8.1f} {p95:8.1f}  ({ratio:.2f}x the 20 ms budget)")
-        finally:
-            proc.terminate()
-            proc.wait(10)
 
 
 if __name__ == "__main__":

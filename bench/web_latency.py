@@ -16,7 +16,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -60,6 +62,31 @@ def wait_until_up(url: str, proc: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("server did not start")
 
 
+@contextmanager
+def serving(url: str, data_dir: str, port: str) -> Iterator[str]:
+    """`dailypapers serve` on ``url``, without background work (it would share the two cores
+    with the pages measured); yields its base URL."""
+    env = os.environ | {
+        "DAILYPAPERS_DATABASE_URL": url,
+        "DAILYPAPERS_DATA_DIR": data_dir,
+        "DAILYPAPERS_EMBED_IN_BACKGROUND": "false",
+        "DAILYPAPERS_MAIL_IN_BACKGROUND": "false",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dailypapers", "serve", "--port", port],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(base, proc)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -98,22 +125,7 @@ def run(engine: str, requests: int) -> None:
         import_file(store, demo_path())
         count = store.count_papers()
         store.close()
-        # No background embedding: it would share the two cores with the pages measured.
-        env = os.environ | {
-            "DAILYPAPERS_DATABASE_URL": url,
-            "DAILYPAPERS_DATA_DIR": tmp,
-            "DAILYPAPERS_EMBED_IN_BACKGROUND": "false",
-        }
-        port = "8765"
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "dailypapers", "serve", "--port", port],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_until_up(base, proc)
+        with serving(url, tmp, "8765") as base:
             print(f"\n{engine}: {count:,} papers")
             print(f"{'route':<26} {'p50 ms':>8} {'p95 ms':>8} {'req/s (8 clients)':>18}")
             for name, path in ROUTES.items():
@@ -122,9 +134,6 @@ def run(engine: str, requests: int) -> None:
                 if name == "daily page":
                     note = f"  (p95 {p95 / GOAL_P95_MS:.2f}x the 20 ms budget)"
                 print(f"{name:<26} {p50:8.1f} {p95:8.1f} {rps:18.0f}{note}")
-        finally:
-            proc.terminate()
-            proc.wait(10)
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from dailypapers.people.avatar_upload import MAX_BYTES, AvatarRejected
 from dailypapers.people.orgs import OrgNotFound
 from dailypapers.web.deps import Csrf, ServicesDep, UserDep
-from dailypapers.web.pages.people import AVATAR_CSP, UPLOAD_CACHE
+from dailypapers.web.pages.people import uploaded_image
 from dailypapers.web.render import login_redirect, render
 
 router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
@@ -84,16 +84,7 @@ def logo_upload(
 
 @router.get("/orgs/{slug}/logo/{name}")
 def logo(slug: str, name: str, services: ServicesDep) -> Response:
-    try:
-        data = services.orgs.logo(slug, name).read_bytes()
-    except FileNotFoundError:
-        raise OrgNotFound(f"{slug} has no such logo.") from None
-    headers = {
-        "Cache-Control": UPLOAD_CACHE,
-        "Content-Security-Policy": AVATAR_CSP,
-        "X-Content-Type-Options": "nosniff",
-    }
-    return Response(data, media_type="image/webp", headers=headers)
+    return uploaded_image(services.orgs.logo(slug, name), OrgNotFound(f"{slug} has no such logo."))
 
 
 @router.post("/orgs/{slug}/members", dependencies=[Csrf])

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from dailypapers.accounts.service import UserNotFound
-from dailypapers.errors import InvalidInput
+from dailypapers.errors import InvalidInput, NotFound
 from dailypapers.people.avatars import avatar_path, avatar_svg
 from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
 from dailypapers.web.render import login_redirect, message_page, render
@@ -66,20 +67,24 @@ def avatar(request: Request, username: str, services: ServicesDep) -> Response:
     return Response(svg, media_type="image/svg+xml", headers=headers)
 
 
-@router.get("/avatars/{username}/{name}")
-def uploaded_avatar(username: str, name: str, services: ServicesDep) -> Response:
-    """An uploaded avatar: named by its hash, so any cache may keep it for good."""
-    path = services.profiles.avatar_file(username, name)
+def uploaded_image(path: Path, missing: NotFound) -> Response:
+    """An uploaded avatar or logo: named by its hash, so any cache may keep it for good."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise UserNotFound(f"{username} has no such avatar.") from None
+        raise missing from None
     headers = {
         "Cache-Control": UPLOAD_CACHE,
         "Content-Security-Policy": AVATAR_CSP,
         "X-Content-Type-Options": "nosniff",
     }
     return Response(data, media_type="image/webp", headers=headers)
+
+
+@router.get("/avatars/{username}/{name}")
+def uploaded_avatar(username: str, name: str, services: ServicesDep) -> Response:
+    path = services.profiles.avatar_file(username, name)
+    return uploaded_image(path, UserNotFound(f"{username} has no such avatar."))
 
 
 @router.get("/notifications", response_class=HTMLResponse)
