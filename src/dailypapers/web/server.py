@@ -59,17 +59,26 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     """httptools with a cap on the bytes a request head may take. The parser keeps a header
     it has not finished in its own buffer, so the bytes are counted as they arrive: a head
     still unfinished after more than the cap answers 431 and the connection closes (checked
-    after each read, so a head may exceed the cap by at most one read before it is refused)."""
+    after each read, so a head may exceed the cap by at most one read before it is refused).
+    A whole head that arrives in one read is measured before the parser sees it (on a busy
+    machine 128 KiB of headers can come in a single read)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._head_bytes = 0
         self._reading_head = False
+        self._in_body = False
         self._refused = False
 
     def data_received(self, data: bytes) -> None:
         if self._refused:
             return  # drained unread until the connection closes (see _refuse)
+        if not self._in_body:  # this read starts or goes on with a head
+            end = data.find(b"\r\n\r\n")
+            head = len(data) if end < 0 else end + 4
+            if (self._head_bytes if self._reading_head else 0) + head > MAX_REQUEST_HEAD:
+                self._refuse()
+                return
         super().data_received(data)
         if not self._reading_head:  # the head ended in this chunk (or no request began)
             return
@@ -91,8 +100,12 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         super().on_message_begin()
 
     def on_headers_complete(self) -> None:
-        self._reading_head = False
+        self._reading_head, self._in_body = False, True
         super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        self._in_body = False
+        super().on_message_complete()
 
 
 def uvicorn_options() -> dict[str, Any]:
