@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    func,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -53,6 +54,9 @@ class User(Base):
     # Mail per notification kind: {"reply": "instant", "paper": "daily", …}; a kind it does
     # not name takes its default (people/notification_kinds.py).
     mail_choices: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    # @mentions and the autocomplete find usernames without regard to case.
+    __table_args__ = (Index("ix_users_lower_username", func.lower(username)),)
 
 
 class Notification(Base):

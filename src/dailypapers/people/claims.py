@@ -36,6 +36,8 @@ from dailypapers.people.notifications import NewNotification, notify
 log = logging.getLogger(__name__)
 PENDING, VERIFIED, REJECTED = "pending", "verified", "rejected"
 EVIDENCE_PAPERS = 200  # the newest papers of a name searched for a vouching address
+# Aliases made once: building one costs more than the query it serves (column proxies).
+_HOLDER = aliased(User)
 LABELS = {
     "approve_claim": "approved an authorship claim",
     "reject_claim": "rejected an authorship claim",
@@ -159,7 +161,7 @@ class ClaimService:
 
     # -- the admins' queue -------------------------------------------------------------------
     def pending(self) -> list[QueuedClaim]:
-        holder = aliased(User)
+        holder = _HOLDER
         with Session(self.db.reader, expire_on_commit=False) as s:
             rows = s.execute(
                 select(AuthorClaim, User, Author, Paper, holder)

@@ -38,6 +38,8 @@ CATEGORY = re.compile(r"^[a-z][a-z-]{1,15}(\.[A-Za-z][A-Za-z-]{0,15})?$")  # cs.
 NEW_PAPER_DAYS = 14  # an imported backlog is not news: older papers notify nobody
 MAX_FOLLOWS = 500
 Why = dict[int, list[str]]  # paper id → why it is on the Following tab
+# Aliases made once: building one costs more than the query it serves (column proxies).
+_MERGED, _ROOT = aliased(Author), aliased(Author)
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class FollowService:
         """Follow (again: nothing changes); InvalidInput or NotFound for a bad target."""
         with Session(self.db.writer, expire_on_commit=False) as s, s.begin():
             found = self._target(s, kind, target.strip())
-            count = s.query(Follow).filter(Follow.user_id == user.id).count()
+            count = s.scalar(select(func.count()).where(Follow.user_id == user.id)) or 0
             if count >= MAX_FOLLOWS:
                 raise InvalidInput(f"You follow {MAX_FOLLOWS} things already: unfollow some first.")
             row = {"user_id": user.id, "kind": kind, "target": found.target}
@@ -89,8 +91,9 @@ class FollowService:
             return conn.scalar(stmt) is not None
 
     def followers(self, kind: str, target: str) -> int:
-        with Session(self.db.reader) as s:
-            return s.query(Follow).filter(Follow.kind == kind, Follow.target == target).count()
+        stmt = select(func.count()).where(Follow.kind == kind, Follow.target == target)
+        with self.db.reader.connect() as conn:
+            return int(conn.scalar(stmt.select_from(Follow)) or 0)
 
     def following(self, user: User) -> list[Followed]:
         with Session(self.db.reader) as s:
@@ -168,8 +171,7 @@ class FollowService:
     ) -> None:
         if not keys:
             return
-        merged = aliased(Author)
-        root = aliased(Author)
+        merged, root = _MERGED, _ROOT
         variants = s.execute(
             select(merged.key, root.key)
             .join(root, root.id == merged.merged_into_id)
@@ -265,7 +267,7 @@ def notify_followers(
 
 
 def _roots(conn: Connection, keys: Iterable[str]) -> dict[str, str]:
-    merged, root = aliased(Author), aliased(Author)
+    merged, root = _MERGED, _ROOT
     rows = conn.execute(
         select(merged.key, root.key)
         .join(root, root.id == merged.merged_into_id)

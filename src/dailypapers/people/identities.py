@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from dailypapers.db import Database
@@ -26,6 +26,8 @@ from dailypapers.models import (
 )
 
 STATUS = "claimed_verified"  # HF's PaperAuthor.status for a verified author
+# Aliases made once: building one costs more than the query it serves (column proxies).
+_NAMED, _ROOT = aliased(Author), aliased(Author)
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class Identities:
         ids = sorted(set(paper_ids))
         if not ids:
             return {}
-        named, root = aliased(Author), aliased(Author)
+        named, root = _NAMED, _ROOT
         holder = func.coalesce(named.user_id, root.user_id)
         entity_id = func.coalesce(root.id, named.id)
         entity_key = func.coalesce(root.key, named.key)
@@ -125,23 +127,19 @@ class Identities:
 
     def papers_of(self, user_id: int, limit: int = 50) -> list[Paper]:
         """The papers of a user's verified names (merged ones too), but those they hide."""
-        named, root = aliased(Author), aliased(Author)
-        theirs = (
-            select(PaperAuthor.paper_id)
-            .join(named, named.key == PaperAuthor.author_key)
-            .outerjoin(root, root.id == named.merged_into_id)
-            .where(func.coalesce(named.user_id, root.user_id) == user_id)
-        )
-        hidden = (
-            select(HiddenAuthorship.paper_id)
-            .join(Author, Author.id == HiddenAuthorship.author_id)
-            .where(Author.user_id == user_id)
-        )
-        stmt = (
-            select(Paper)
-            .where(Paper.id.in_(theirs), Paper.id.not_in(hidden))
-            .order_by(Paper.published.desc(), Paper.id.desc())
-            .limit(limit)
-        )
         with Session(self.db.reader, expire_on_commit=False) as s:
+            mine = list(s.scalars(select(Author.id).where(Author.user_id == user_id)))
+            if not mine:
+                return []
+            keys = select(Author.key).where(
+                or_(Author.id.in_(mine), Author.merged_into_id.in_(mine))
+            )
+            theirs = select(PaperAuthor.paper_id).where(PaperAuthor.author_key.in_(keys))
+            hidden = select(HiddenAuthorship.paper_id).where(HiddenAuthorship.author_id.in_(mine))
+            stmt = (
+                select(Paper)
+                .where(Paper.id.in_(theirs), Paper.id.not_in(hidden))
+                .order_by(Paper.published.desc(), Paper.id.desc())
+                .limit(limit)
+            )
             return list(s.scalars(stmt))

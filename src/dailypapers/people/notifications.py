@@ -28,6 +28,8 @@ MENTION = re.compile(r"(?<![\w@/.-])" + MENTION_AT.pattern)  # not inside an add
 MAX_MENTIONS = 10  # per comment: a comment naming fifty people notifies none past these
 PAGE_SIZE = 50
 NOTIFICATIONS = cast(Table, Notification.__table__)
+# Aliases made once: building one costs more than the query it serves (column proxies).
+_AUTHOR, _ACTOR = aliased(User), aliased(User)
 
 
 def mentioned(body: str) -> list[str]:
@@ -137,7 +139,7 @@ class NotificationRepo:
     @staticmethod
     def _shown(user_id: int) -> list[ColumnElement[bool]]:
         """The recipient's notifications whose comment (if any) and actor are still shown."""
-        author, actor = aliased(User), aliased(User)
+        author, actor = _AUTHOR, _ACTOR
         visible_comment = (
             select(Comment.id)
             .join(author, author.id == Comment.user_id)
@@ -172,7 +174,7 @@ class NotificationRepo:
     def latest(
         self, user_id: int, limit: int = PAGE_SIZE, *, only: int | None = None
     ) -> list[NotificationView]:
-        actor = aliased(User)
+        actor = _ACTOR
         stmt = (
             select(Notification, actor, Paper.title, Paper.arxiv_id, Comment.body)
             .outerjoin(actor, actor.id == Notification.actor_id)

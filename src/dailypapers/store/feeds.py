@@ -34,6 +34,10 @@ class FeedQuery:
     offset: int = 0
 
 
+# Made once: building an alias costs more than the query it serves (column proxies).
+_SUBMITTER = aliased(User)
+
+
 class FeedRepo:
     """Papers on the daily feed, with their entries and submitters."""
 
@@ -41,7 +45,7 @@ class FeedRepo:
         self.db = db
 
     def _base(self) -> Select[Paper, DailyEntry, User]:
-        submitter = aliased(User)
+        submitter = _SUBMITTER
         return (
             select(Paper, DailyEntry, submitter)
             .join(DailyEntry, DailyEntry.paper_id == Paper.id)

@@ -16,7 +16,7 @@ router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
 Key = Annotated[str, Form(max_length=200)]
 Reason = Annotated[str, Form(max_length=MAX_REASON)]
 ArxivField = Annotated[str, Form(max_length=64)]
-PAGE = 50
+PAGE = 30
 
 
 def _to(key: str, query: str = "") -> RedirectResponse:
