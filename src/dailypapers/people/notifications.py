@@ -29,7 +29,8 @@ MAX_MENTIONS = 10  # per comment: a comment naming fifty people notifies none pa
 PAGE_SIZE = 50
 NOTIFICATIONS = cast(Table, Notification.__table__)
 # Aliases made once: building one costs more than the query it serves (column proxies).
-_AUTHOR, _ACTOR = aliased(User), aliased(User)
+# Three apart: a subquery sharing an alias with its outer query would correlate to it.
+_COMMENTER, _SUSPENDED, _ACTOR = aliased(User), aliased(User), aliased(User)
 
 
 def mentioned(body: str) -> list[str]:
@@ -139,7 +140,7 @@ class NotificationRepo:
     @staticmethod
     def _shown(user_id: int) -> list[ColumnElement[bool]]:
         """The recipient's notifications whose comment (if any) and actor are still shown."""
-        author, actor = _AUTHOR, _ACTOR
+        author, actor = _COMMENTER, _SUSPENDED
         visible_comment = (
             select(Comment.id)
             .join(author, author.id == Comment.user_id)
