@@ -8,6 +8,8 @@ it there. Papers, co-authors and categories are indexed lookups on ``paper_autho
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -21,6 +23,9 @@ from dailypapers.models import Author, AuthorClaim, HiddenAuthorship, Paper, Pap
 PAGE_SIZE = 30
 COAUTHORS = 12
 COAUTHOR_PAPERS = 200
+SUMMARY_SECONDS = 60.0
+SUMMARIES = 1000
+Summary = tuple[list[tuple[str, str, int]], list[tuple[str, int]]]  # co-authors, categories
 CATEGORIES = 8
 # Aliases made once: building one costs more than the query it serves (column proxies).
 _MINE, _THEIRS = aliased(PaperAuthor), aliased(PaperAuthor)
@@ -64,6 +69,10 @@ class AuthorPage:
 class AuthorService:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Co-authors and categories of a prolific name cost most of its page and change
+        # slowly: kept SUMMARY_SECONDS per process (the list of papers is never cached).
+        self._summaries: dict[tuple[str, ...], tuple[float, Summary]] = {}
+        self._lock = threading.Lock()
 
     def page(
         self, key: str, viewer: User | None = None, *, offset: int = 0, limit: int = PAGE_SIZE
@@ -87,8 +96,7 @@ class AuthorService:
                 total=self._count(s, [v.key for v in variants]),
             )
             page.papers = self._papers(s, keys, author, offset, limit)
-            page.coauthors = self._coauthors(s, keys)
-            page.categories = self._categories(s, keys)
+            page.coauthors, page.categories = self._summary(s, keys)
             if viewer is not None and author is not None:
                 page.my_claim = s.scalars(
                     select(AuthorClaim).where(
@@ -167,6 +175,19 @@ class AuthorService:
             )
         }
         return [Attributed(p, *printed[p.id], p.id in hidden) for p in papers]
+
+    def _summary(self, s: Session, keys: list[str]) -> Summary:
+        now, cache_key = time.monotonic(), tuple(keys)
+        with self._lock:
+            kept = self._summaries.get(cache_key)
+        if kept is not None and now - kept[0] < SUMMARY_SECONDS:
+            return kept[1]
+        summary = (self._coauthors(s, keys), self._categories(s, keys))
+        with self._lock:
+            if len(self._summaries) >= SUMMARIES:
+                self._summaries.clear()  # crude, and rare: a thousand authors in a minute
+            self._summaries[cache_key] = (now, summary)
+        return summary
 
     @staticmethod
     def _coauthors(s: Session, keys: list[str]) -> list[tuple[str, str, int]]:
