@@ -11,11 +11,11 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 
 from dailypapers.digest.interests import SubscriptionError, parse_interests
 from dailypapers.mail.outbox import MailQueue
-from dailypapers.models import DigestOutbox, Subscription
+from dailypapers.models import DigestOutbox, Follow, Subscription, utcnow
 from dailypapers.people.author_names import author_key
 from dailypapers.periods import last_complete, period_containing, zone
 from dailypapers.search.embed import OnnxEmbedder
@@ -397,6 +397,33 @@ def test_the_following_section_names_what_brought_each_paper(
     assert [p.arxiv_id for p in matcher.match(followed, skip, 8)] == ["2603.00006"]
     trending = Followed({"author": frozenset({author_key(papers.trending[0].authors[0])})})
     assert matcher.match(trending, set(), 8) == []  # already at the top of the mail
+
+
+@pytest.mark.slow  # a subprocess: make test, not make check
+def test_a_signed_in_readers_digest_brings_what_they_follow(
+    store: PaperStore, embedder: OnnxEmbedder, smtp: SmtpSink, site_env: dict[str, str]
+) -> None:
+    from helpers import make_user
+
+    load_corpus(store, embedder)
+    user, _, _ = make_user(store, "fan")
+    (email,) = add_subscribers(store, 1)  # no interests of their own
+    with store.db.writer.begin() as conn:
+        conn.execute(
+            update(Subscription).where(Subscription.email == email).values(user_id=user.id)
+        )
+        conn.execute(
+            insert(Follow).values(
+                user_id=user.id, kind="category", target="cs.RO", created_at=utcnow()
+            )
+        )
+    env = _digest_env(
+        site_env, "https://papers.example.org", DAILYPAPERS_DIGEST_TRENDING_COUNT="2"
+    )  # the week's other papers are left for the section
+    assert "sent 1 now" in _send(env)
+    plain, html = _parts(smtp.wait_for(email)[0])
+    assert "FROM WHAT YOU FOLLOW" in plain and "in cs.RO, which you follow" in plain
+    assert "From what you follow" in html
 
 
 def test_signed_in_readers_manage_the_digest_in_settings(

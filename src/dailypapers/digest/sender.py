@@ -165,8 +165,9 @@ class DigestSender:
         seen = self.outbox.seen(
             [i.subscription_id for i in items], self.composer.papers.period.starts_at
         )
-        users = [i.user_id for i in items if i.user_id is not None and i.interests.like_upvoted]
-        upvoted = self.outbox.upvoted(users) if users else {}
+        users = [i.user_id for i in items if i.user_id is not None]
+        liking = [i.user_id for i in items if i.user_id is not None and i.interests.like_upvoted]
+        upvoted = self.outbox.upvoted(liking) if liking else {}
         followed = follows_of(self.outbox.db, users)
         self.composer.matcher.prepare(i.interests.query for i in items)
         return [
