@@ -33,7 +33,6 @@ from dailypapers.models import (
 from dailypapers.people.author_names import author_key
 from dailypapers.people.notifications import NewNotification, notify
 
-KINDS = ("author", "user", "org", "category")
 CATEGORY = re.compile(r"^[a-z][a-z-]{1,15}(\.[A-Za-z][A-Za-z-]{0,15})?$")  # cs.LG, hep-th
 NEW_PAPER_DAYS = 14  # an imported backlog is not news: older papers notify nobody
 MAX_FOLLOWS = 500
@@ -48,6 +47,16 @@ class Followed:
     target: str
     label: str  # what to show: the author's name, @username, the category
     url: str
+
+
+@dataclass(frozen=True)
+class FollowButton:
+    """What a follow button shows: its target, whether the viewer follows, how many do."""
+
+    kind: str
+    target: str
+    following: bool
+    followers: int
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,11 @@ class FollowService:
                     Follow.user_id == user.id, Follow.kind == kind, Follow.target == target
                 )
             )
+
+    def button(self, user: User | None, kind: str, target: str) -> FollowButton:
+        return FollowButton(
+            kind, target, self.follows(user, kind, target), self.followers(kind, target)
+        )
 
     def follows(self, user: User | None, kind: str, target: str) -> bool:
         if user is None:

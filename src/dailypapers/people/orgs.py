@@ -13,22 +13,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from dailypapers.db import Database
 from dailypapers.errors import Conflict, Forbidden, InvalidInput, NotFound
 from dailypapers.models import (
-    Author,
     DailyEntry,
     Organization,
     OrgMember,
     Paper,
-    PaperAuthor,
     PaperOrg,
     User,
     utcnow,
 )
 from dailypapers.people.avatar_upload import accept_avatar
+from dailypapers.people.identities import Identities
 from dailypapers.people.profiles import ProfileError, check_profile
 from dailypapers.text import normalize_line
 
@@ -36,8 +35,6 @@ SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 RESERVED = frozenset({"new", "admin", "settings", "api", "feeds", "static"})
 ROLES = ("admin", "member")
 PAGE = 50
-# Aliases made once: building one costs more than the query it serves (column proxies).
-_NAMED, _ROOT = aliased(Author), aliased(Author)
 
 
 class OrgNotFound(NotFound):
@@ -163,7 +160,7 @@ class OrgService:
             paper = s.scalars(select(Paper).where(Paper.arxiv_id == arxiv_id)).first()
             if paper is None:
                 raise NotFound(f"No paper {arxiv_id} here.")
-            if role != "admin" and not _is_theirs(s, user, paper.id):
+            if role != "admin" and not _is_theirs(s, user, paper.id, Identities(self.db)):
                 raise Forbidden("Members add their organisation to papers they submitted or wrote.")
             link = {"paper_id": paper.id, "org_id": org.id}
             s.execute(delete(PaperOrg).filter_by(**link))
@@ -267,26 +264,15 @@ class OrgService:
         return org
 
 
-def _is_theirs(s: Session, user: User, paper_id: int) -> bool:
+def _is_theirs(s: Session, user: User, paper_id: int, identities: Identities) -> bool:
+    """They submitted it, or are verified as one of its authors."""
     submitted = s.scalar(
         select(DailyEntry.id).where(
             DailyEntry.paper_id == paper_id, DailyEntry.submitted_by_id == user.id
         )
     )
-    if submitted is not None:
-        return True
-    named, root = _NAMED, _ROOT
-    verified = s.scalar(
-        select(PaperAuthor.position)
-        .join(named, named.key == PaperAuthor.author_key)
-        .outerjoin(root, root.id == named.merged_into_id)
-        .where(
-            PaperAuthor.paper_id == paper_id,
-            func.coalesce(named.user_id, root.user_id) == user.id,
-        )
-        .limit(1)
-    )
-    return verified is not None
+    verified = identities.of([paper_id]).get(paper_id)
+    return submitted is not None or (verified is not None and user.id in verified.user_ids)
 
 
 def _checked(name: str, description: str) -> tuple[str, str | None]:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dailypapers.community.moderation import MAX_REASON, ModerationService
+from dailypapers.people.authors import PAGE_SIZE
 from dailypapers.web.deps import Csrf, RowId, ServicesDep, UserDep
 from dailypapers.web.render import login_redirect, render
 
@@ -16,7 +17,6 @@ router = APIRouter(include_in_schema=False)  # HTML pages: not part of the API
 Key = Annotated[str, Form(max_length=200)]
 Reason = Annotated[str, Form(max_length=MAX_REASON)]
 ArxivField = Annotated[str, Form(max_length=64)]
-PAGE = 30
 
 
 def _to(key: str, query: str = "") -> RedirectResponse:
@@ -31,14 +31,16 @@ def author(
     user: UserDep,
     p: Annotated[int, Query(ge=0, le=1000)] = 0,
 ) -> Response:
-    page = services.authors.page(key, user, offset=p * PAGE, limit=PAGE)
+    page = services.authors.page(key, user, offset=p * PAGE_SIZE, limit=PAGE_SIZE)
     if page.moved_to is not None:
         return RedirectResponse(f"/authors/{quote(page.moved_to)}", status_code=301)
-    follow = {
-        "following": services.follows.follows(user, "author", page.key),
-        "followers": services.follows.followers("author", page.key),
+    context = {
+        "page": page,
+        "p": p,
+        "offset": p * PAGE_SIZE,
+        "follow": services.follows.button(user, "author", page.key),
     }
-    return render(request, "author.html", {"page": page, "p": p, "offset": p * PAGE} | follow)
+    return render(request, "author.html", context)
 
 
 @router.post("/claims", dependencies=[Csrf])

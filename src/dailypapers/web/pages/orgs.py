@@ -44,8 +44,7 @@ def org_page(request: Request, slug: str, services: ServicesDep, user: UserDep) 
     context = {
         "page": page,
         "org": page.org,
-        "following": services.follows.follows(user, "org", page.org.slug),
-        "followers": services.follows.followers("org", page.org.slug),
+        "follow": services.follows.button(user, "org", page.org.slug),
         "who": services.identities.of(p.paper.id for p in page.papers),
     }
     return render(request, "org.html", context)

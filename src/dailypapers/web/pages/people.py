@@ -28,8 +28,7 @@ def profile(request: Request, username: str, services: ServicesDep, user: UserDe
     context = {
         "page": page,
         "profile": page.user,
-        "following": services.follows.follows(user, "user", page.user.username),
-        "followers": services.follows.followers("user", page.user.username),
+        "follow": services.follows.button(user, "user", page.user.username),
         "identities": services.identities.verified_names(page.user.id),
         "authored": services.identities.papers_of(page.user.id),
         "orgs": services.orgs.of_user(page.user.id),
